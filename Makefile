@@ -7,7 +7,7 @@ TORCH ?= torch==2.13.0
 BIN := $(VENV)/bin
 CONFIG ?=
 
-.PHONY: setup run test lint clean
+.PHONY: setup run test test-fast lint clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,12 +23,15 @@ run: setup
 		--json "$$(cat .last_model)/eval-test.json" --report "$$(cat .last_model)/eval-test.html"
 
 test: setup
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest -q
 
+test-fast: setup   # without the slow test that rebuilds the real backbone
+	$(BIN)/python -m pytest -q -m "not slow"
+
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 clean:
 	rm -rf $(VENV) .last_model

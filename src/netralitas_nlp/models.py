@@ -1,6 +1,6 @@
 """Saved-model handling shared by every model kind.
 
-A model kind is a class with `fit(texts, y, cfg)`, `logits(texts) -> (n, k)`, `evidence(texts,
+A model kind is a class with `fit(texts, y, cfg, dev=, out_dir=, resume=)`, `logits(texts) -> (n, k)`, `evidence(texts,
 label_ids) -> list[dict[label, list[str]]]`, `save(dir)` and `load(dir)`. The `Predictor` adds what
 is common to all kinds: temperature calibration and per-label thresholds, stored in
 `netralitas.json` next to the model files.
@@ -22,7 +22,11 @@ from .metrics import binarize
 
 META_FILE = "netralitas.json"
 # kind -> "module:Class"; imported lazily so the sparse baselines never import torch
-KINDS = {"tfidf": "netralitas_nlp.tfidf:TfidfModel", "rules": "netralitas_nlp.rules:RulesModel"}
+KINDS = {
+    "tfidf": "netralitas_nlp.tfidf:TfidfModel",
+    "rules": "netralitas_nlp.rules:RulesModel",
+    "transformer": "netralitas_nlp.transformer:TransformerModel",
+}
 
 
 def model_class(kind: str) -> Any:

@@ -36,7 +36,7 @@ class RulesModel:
         self.unless = {lab: [re.compile(p) for p in spec[lab].get("unless", [])] for lab in LABELS}
 
     @classmethod
-    def fit(cls, texts: list[str], y: np.ndarray, cfg) -> RulesModel:
+    def fit(cls, texts: list[str], y: np.ndarray, cfg, **_) -> RulesModel:
         return cls(default_lexicon_text())  # nothing is learned: the lexicon is written by hand
 
     def matches(self, text: str) -> dict[str, list[str]]:

@@ -27,7 +27,7 @@ class TfidfModel:
         self.word, self.char, self.coef, self.intercept = word, char, coef, intercept
 
     @classmethod
-    def fit(cls, texts: list[str], y: np.ndarray, cfg) -> TfidfModel:
+    def fit(cls, texts: list[str], y: np.ndarray, cfg, **_) -> TfidfModel:
         prep = partial(normalize, slang=cfg.slang, lowercase=True)
         word = TfidfVectorizer(
             preprocessor=prep,

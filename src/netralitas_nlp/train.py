@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
+from .backbone import BackboneError
 from .calibration import apply_temperature, fit_temperature, tune_thresholds
 from .config import Config, load_config, save_config
 from .data import DataError, Example, fingerprint, label_matrix, read_many
@@ -69,6 +70,11 @@ def fit_decision_rule(model, cfg: Config, dev: list[Example]) -> Predictor:
     temperature = fit_temperature(logits, y_dev) if cfg.calibrate else 1.0
     probs = apply_temperature(logits, temperature)
     thresholds = tune_thresholds(y_dev, probs) if cfg.tune_thresholds else np.full(len(LABELS), 0.5)
+    if hasattr(model, "fold_temperature"):
+        # Transformers carry T inside their head, so `pipeline` users get calibrated scores too.
+        model.fold_temperature(temperature)
+        log(f"calibration temperature {temperature:.3f} folded into the classification layer")
+        temperature = 1.0
     return Predictor(model=model, kind=cfg.model, thresholds=thresholds, temperature=temperature, name=cfg.name)
 
 
@@ -76,14 +82,15 @@ def evaluate_split(predictor: Predictor, examples: list[Example]) -> dict:
     return multilabel_report(label_matrix(examples), predictor.predict_proba(texts_of(examples)), predictor.thresholds, LABELS)
 
 
-def train(cfg: Config) -> Path:
+def train(cfg: Config, resume: bool = False) -> Path:
     set_seed(cfg.seed)
     out = cfg.output_dir
     t0 = time.time()
     splits = {"train": read_many(cfg.train), "dev": read_many([cfg.dev]), "test": read_many([cfg.test])}
     log(f"data: {', '.join(f'{k}={len(v)}' for k, v in splits.items())}")
     log(f"fitting {cfg.model} ...")
-    model = model_class(cfg.model).fit(texts_of(splits["train"]), label_matrix(splits["train"]), cfg)
+    dev = (texts_of(splits["dev"]), label_matrix(splits["dev"]))
+    model = model_class(cfg.model).fit(texts_of(splits["train"]), label_matrix(splits["train"]), cfg, dev=dev, out_dir=out, resume=resume)
     log(f"fitted in {time.time() - t0:.1f}s; calibrating and tuning thresholds on dev")
     predictor = fit_decision_rule(model, cfg, splits["dev"])
     metrics = {split: evaluate_split(predictor, splits[split]) for split in ("dev", "test")}
@@ -141,10 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m netralitas_nlp.train", description=__doc__.splitlines()[0])
     ap.add_argument("--config", help="YAML config (default: the built-in defaults, as in configs/default.yaml)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config field")
+    ap.add_argument("--resume", action="store_true", help="continue an interrupted run from its last epoch checkpoint")
     args = ap.parse_args(argv)
     try:
-        out = train(load_config(args.config, args.set))
-    except (DataError, FileNotFoundError, ValueError) as e:
+        out = train(load_config(args.config, args.set), resume=args.resume)
+    except (DataError, BackboneError, FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(out)
