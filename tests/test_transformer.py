@@ -154,3 +154,20 @@ def test_mean_pool_layer_computes_masked_mean_and_survives_save(tmp_path, tiny_b
     model.save_pretrained(tmp_path / "saved")
     again = AutoModelForSequenceClassification.from_pretrained(tmp_path / "saved")
     assert again.config.num_hidden_layers == 3
+
+
+def test_onnx_export_int8_matches_torch_and_score_uses_it(tmp_path, tiny_splits, tiny_backbone):
+    from netralitas_nlp import export, score
+    from netralitas_nlp.onnx_engine import OnnxModel
+
+    out = train.train(tcfg(tiny_splits, tiny_backbone, tmp_path / "m"))
+    assert export.main(["--model", str(out), "--onnx", "--int8"]) == 0
+    texts = [t for t, _ in TINY]
+    torch_logits = load_model(out).model.logits(texts)
+    onnx_fp32 = OnnxModel.load(out, int8=False).logits(texts)
+    assert np.allclose(torch_logits, onnx_fp32, atol=1e-3)
+    onnx_int8 = OnnxModel.load(out).logits(texts)
+    assert np.corrcoef(torch_logits.ravel(), onnx_int8.ravel())[0, 1] > 0.95
+    predictor = score.load_engine(str(out), "auto", threads=1, batch_size=8)
+    assert isinstance(predictor.model, OnnxModel)
+    assert isinstance(score.load_engine(str(out), "torch", 1, 8).model, type(load_model(out).model))
