@@ -23,15 +23,15 @@ run: setup
 		--json "$$(cat .last_model)/eval-test.json" --report "$$(cat .last_model)/eval-test.html"
 
 test: setup
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
 test-fast: setup   # without the slow test that rebuilds the real backbone
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: setup
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 clean:
 	rm -rf $(VENV) .last_model

@@ -20,7 +20,7 @@ def model_dir(tmp_path_factory):
     d = tmp_path_factory.mktemp("score")
     rows = [{"text": t, "labels": labs} for t, labs in TINY]
     p = write_jsonl(d / "all.jsonl", rows)
-    cfg = load_config(None, [f"train=[{p}]", f"dev={p}", f"test={p}", f"output={d / 'm'}", "tfidf_min_df=1"])
+    cfg = load_config(None, ["model=tfidf", f"train=[{p}]", f"dev={p}", f"test={p}", f"output={d / 'm'}", "tfidf_min_df=1"])
     return str(train.train(cfg))
 
 

@@ -110,6 +110,10 @@ def test_evidence_words_come_from_the_text(tmp_path, tiny_splits, tiny_backbone)
     ev = predictor.evidence([text], [["money_politics", "hoax_hate"]])[0]
     assert set(ev) == {"money_politics", "hoax_hate"}
     assert all(w in text for words in ev.values() for w in words)
+    # Batched attribution equals attribution of the text alone (rows do not interact).
+    other = "Camat ancam mutasi staf yang tidak hadir kampanye paslon nomor dua di lapangan"
+    batched = predictor.evidence([other, text, "netral"], [["intimidation"], ["money_politics", "hoax_hate"], []])
+    assert batched[1] == ev and batched[2] == {} and set(batched[0]) == {"intimidation"}
 
 
 def test_length_grouped_batches_cover_each_index_once():
