@@ -335,7 +335,7 @@ class Trainer:
             loss = self.step(self.tm.model, enc, batch_idx, targets, loss_fn, optimizer, scheduler)
             state["step"] += 1
             bar.update(1)
-            bar.set_postfix(loss=f"{loss:.4f}", epoch=state["epoch"] + 1)
+            bar.set_postfix(loss=f"{loss:.4f}", epoch=state["epoch"] + 1, refresh=False)
             if state["step"] % self.cfg.log_every == 0:
                 self.write_log(log, {"step": state["step"], "epoch": state["epoch"] + 1, "loss": loss, "lr": scheduler.get_last_lr()[0]})
         state["epoch"] += 1
