@@ -18,7 +18,8 @@ $(BIN)/.installed: pyproject.toml
 setup: $(BIN)/.installed
 
 run: setup
-	$(BIN)/python -m netralitas_nlp.train $(if $(CONFIG),--config $(CONFIG),) | tee .last_model
+	$(BIN)/python -m netralitas_nlp.train $(if $(CONFIG),--config $(CONFIG),) > .last_model
+	@echo "model directory: $$(cat .last_model)"
 	$(BIN)/python -m netralitas_nlp.evaluate --model "$$(cat .last_model)" --data data/seed/test.jsonl \
 		--json "$$(cat .last_model)/eval-test.json" --report "$$(cat .last_model)/eval-test.html"
 

@@ -99,7 +99,7 @@ def test_resume_continues_from_checkpoint(tmp_path, tiny_splits, tiny_backbone, 
     ck = torch.load(out / "checkpoint" / "state.pt", weights_only=False)
     assert ck["state"]["epoch"] == 1 and ck["state"]["step"] == 2
     train.train(tcfg(tiny_splits, tiny_backbone, out, "epochs=2", "patience=5"), resume=True)
-    assert "resumed from" in capsys.readouterr().out
+    assert "resumed from" in capsys.readouterr().err
     ck = torch.load(out / "checkpoint" / "state.pt", weights_only=False)
     assert ck["state"]["epoch"] == 2 and ck["state"]["step"] == 4  # only the missing epoch ran
 
@@ -175,3 +175,12 @@ def test_onnx_export_int8_matches_torch_and_score_uses_it(tmp_path, tiny_splits,
     predictor = score.load_engine(str(out), "auto", threads=1, batch_size=8)
     assert isinstance(predictor.model, OnnxModel)
     assert isinstance(score.load_engine(str(out), "torch", 1, 8).model, type(load_model(out).model))
+
+
+def test_train_cli_prints_only_the_model_path(tmp_path, tiny_splits, tiny_backbone, capsys):
+    out = tmp_path / "m"
+    args = ["--set=model=transformer", f"--set=backbone={tiny_backbone}", f"--set=train=[{tiny_splits['train']}]",
+            f"--set=dev={tiny_splits['dev']}", f"--set=test={tiny_splits['test']}", f"--set=output={out}", "--set=epochs=1",
+            "--set=max_length=32"]
+    assert train.main(args) == 0
+    assert capsys.readouterr().out == f"{out}\n"  # `make run` reads the path from stdout
