@@ -179,8 +179,15 @@ def test_onnx_export_int8_matches_torch_and_score_uses_it(tmp_path, tiny_splits,
 
 def test_train_cli_prints_only_the_model_path(tmp_path, tiny_splits, tiny_backbone, capsys):
     out = tmp_path / "m"
-    args = ["--set=model=transformer", f"--set=backbone={tiny_backbone}", f"--set=train=[{tiny_splits['train']}]",
-            f"--set=dev={tiny_splits['dev']}", f"--set=test={tiny_splits['test']}", f"--set=output={out}", "--set=epochs=1",
-            "--set=max_length=32"]
+    args = [
+        "--set=model=transformer",
+        f"--set=backbone={tiny_backbone}",
+        f"--set=train=[{tiny_splits['train']}]",
+        f"--set=dev={tiny_splits['dev']}",
+        f"--set=test={tiny_splits['test']}",
+        f"--set=output={out}",
+        "--set=epochs=1",
+        "--set=max_length=32",
+    ]
     assert train.main(args) == 0
     assert capsys.readouterr().out == f"{out}\n"  # `make run` reads the path from stdout

@@ -318,7 +318,7 @@ class Trainer:
                 self.run_epoch(enc, torch.tensor(y, dtype=torch.float32), loss_fn, optimizer, scheduler, state, bar, log)
                 f1 = self.dev_f1(dev) if dev is not None else float(state["epoch"])
                 self.write_log(log, {"epoch": state["epoch"], "dev_macro_f1_tuned": f1})
-                bar.write(f"epoch {state['epoch']}: dev macro-F1 (thresholds tuned) {f1:.4f}", file=sys.stderr)  # stdout: the model path only
+                bar.write(f"epoch {state['epoch']}: dev macro-F1 (thresholds tuned) {f1:.4f}", file=sys.stderr)  # stdout: path only
                 if f1 > state["best_f1"]:  # early stopping keeps the best epoch's weights
                     state["best_f1"], state["bad_epochs"] = f1, 0
                     best = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
