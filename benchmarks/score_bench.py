@@ -122,7 +122,10 @@ def main() -> int:
     ap.add_argument("--rss-rows", type=int, default=1_000_000)
     ap.add_argument("--rss-model", default="", help="model for the RSS run (default: --model)")
     ap.add_argument("--tmp", default="/tmp/netralitas-bench")
+    ap.add_argument("--rss-only", action="store_true", help="skip the throughput part")
     args = ap.parse_args()
+    if args.rss_only:
+        return rss_report(args, Path(args.model))
 
     import torch
 
@@ -166,16 +169,21 @@ def main() -> int:
     same = binarize(p_int8, predictor.thresholds) == predictor.decide(predictor.predict_proba(tt))
     print(f"(int8 decisions on the test split: {same.mean():.2%} agree)")
 
-    if args.rss_rows:
-        tmp = Path(args.tmp)
-        tmp.mkdir(parents=True, exist_ok=True)
-        rss_model = args.rss_model or str(model_dir)
-        engine = "onnx" if (Path(rss_model) / ONNX_DIR / INT8_FILE).exists() else "torch"
-        mb, secs = peak_rss_of_score(rss_model, args.rss_rows, engine, tmp)
-        print(
-            f"score on a {args.rss_rows:,}-row CSV ({rss_model}, engine {engine}): peak RSS {mb:.0f} MB, {secs:.0f} s, "
-            f"{args.rss_rows / secs:.0f} rows/s"
-        )
+    return rss_report(args, model_dir) if args.rss_rows else 0
+
+
+def rss_report(args, model_dir: Path) -> int:
+    from netralitas_nlp.onnx_engine import INT8_FILE, ONNX_DIR
+
+    tmp = Path(args.tmp)
+    tmp.mkdir(parents=True, exist_ok=True)
+    rss_model = args.rss_model or str(model_dir)
+    engine = "onnx" if (Path(rss_model) / ONNX_DIR / INT8_FILE).exists() else "torch"
+    mb, secs = peak_rss_of_score(rss_model, args.rss_rows, engine, tmp)
+    print(
+        f"score on a {args.rss_rows:,}-row CSV ({rss_model}, engine {engine}): peak RSS {mb:.0f} MB, {secs:.0f} s, "
+        f"{args.rss_rows / secs:.0f} rows/s"
+    )
     return 0
 
 

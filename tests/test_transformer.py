@@ -191,3 +191,12 @@ def test_train_cli_prints_only_the_model_path(tmp_path, tiny_splits, tiny_backbo
     ]
     assert train.main(args) == 0
     assert capsys.readouterr().out == f"{out}\n"  # `make run` reads the path from stdout
+
+
+def test_same_seed_same_model(tmp_path, tiny_splits, tiny_backbone):
+    a = load_model(train.train(tcfg(tiny_splits, tiny_backbone, tmp_path / "a")))
+    b = load_model(train.train(tcfg(tiny_splits, tiny_backbone, tmp_path / "b")))
+    c = load_model(train.train(tcfg(tiny_splits, tiny_backbone, tmp_path / "c", "seed=99")))
+    texts = [t for t, _ in TINY]
+    assert np.array_equal(a.model.logits(texts), b.model.logits(texts))
+    assert not np.allclose(a.model.logits(texts), c.model.logits(texts))

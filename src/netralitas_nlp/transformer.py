@@ -268,6 +268,7 @@ class TransformerModel:
         out_dir: Path | None = None,
         resume: bool = False,
     ) -> TransformerModel:
+        torch.manual_seed(cfg.seed)  # the new head's initial weights are part of the run
         tokenizer, model = load_pretrained(cfg.backbone, cfg.pooling)
         self = cls(model, tokenizer, cfg.max_length, cfg.eval_batch_size, cfg.threads)
         Trainer(self, cfg, out_dir or cfg.output_dir).train(texts, y, dev, resume=resume)
