@@ -172,3 +172,15 @@ def test_row_accounting(tmp_path, model_dir, texts):
         rejected = len(f.read().splitlines()) - 1
     assert ok + rejected == len(texts)
     assert all((r["status"] == "ok") == bool(str(t).strip()) for r, t in zip(rows, texts))
+
+
+def test_evidence_modes(tmp_path, model_dir):
+    inp = tmp_path / "in.csv"
+    inp.write_text('text\n"Kades bagi amplop buat coblos caleg pas serangan fajar"\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert run(model_dir, inp, out, "--evidence", "none") == 0
+    assert read_csv(out)[0]["evidence"] == ""
+    assert run(model_dir, inp, out, "--evidence", "rules") == 0
+    assert "serangan fajar" in read_csv(out)[0]["evidence"]  # a lexicon phrase
+    assert run(model_dir, inp, out) == 0  # auto on a TF-IDF model: its own weights
+    assert read_csv(out)[0]["evidence"].startswith("money_politics: ")

@@ -74,6 +74,7 @@ class Options:
     chunk_size: int = 2000
     max_chars: int = MAX_CHARS
     rejects: Path | None = None
+    evidence: str = "auto"
 
     @property
     def partial(self) -> Path:
@@ -202,7 +203,7 @@ def score_chunk(predictor, chunk: list[tuple[int, dict]], text_col: str, opts: O
         probs = predictor.predict_proba(texts)
         decisions = predictor.decide(probs)
         labels = [[LABELS[j] for j in np.flatnonzero(row)] for row in decisions]
-        evidence = predictor.evidence(texts, labels)
+        evidence = explain(predictor, texts, labels, opts.evidence)
         prio = priority(probs)
         for k, i in enumerate(ok_idx):
             ev = evidence[k]
@@ -212,6 +213,25 @@ def score_chunk(predictor, chunk: list[tuple[int, dict]], text_col: str, opts: O
             f.update({f"p_{lab}": round(float(probs[k, j]), 4) for j, lab in enumerate(LABELS)})
             f.update(labels=";".join(labels[k]), priority=round(float(prio[k]), 2), evidence=format_evidence(ev))
     return records
+
+
+def explain(predictor, texts: list[str], labels: list[list[str]], how: str) -> list[dict[str, list[str]]]:
+    """Evidence per predicted label.
+
+    `model`: the model's own attribution (rule matches, tf-idf x weight, or gradient x input for
+    transformers). `rules`: the phrases of the hand-written lexicon (`resources/lexicon.yaml`) that
+    match, for the predicted labels only. `auto` = `model` for the sparse models, whose attribution
+    is nearly free, and `rules` for transformers, whose gradient attribution costs about ten times the
+    scoring itself (measured: ~5 rows/s instead of ~90 on 2 cores); ask for `model` when you can wait.
+    """
+    if how == "none":
+        return [{} for _ in texts]
+    if how == "model" or (how == "auto" and predictor.kind != "transformer"):
+        return predictor.evidence(texts, labels)
+    from .rules import RulesModel, default_lexicon_text
+
+    rules = RulesModel(default_lexicon_text())
+    return rules.evidence(texts, labels)
 
 
 def load_progress(opts: Options) -> dict:
@@ -393,6 +413,12 @@ def parse_args(argv: list[str] | None) -> Options:
     ap.add_argument("--chunk-size", type=int, default=2000, help="rows per chunk (bounds memory and resume granularity)")
     ap.add_argument("--max-chars", type=int, default=MAX_CHARS)
     ap.add_argument("--rejects", type=Path, help="rejects file (default: OUTPUT stem + .rejects.csv)")
+    ap.add_argument(
+        "--evidence",
+        choices=["auto", "model", "rules", "none"],
+        default="auto",
+        help="auto: model attribution for sparse models, lexicon matches for transformers (fast)",
+    )
     a = ap.parse_args(argv)
     return Options(
         a.model,
@@ -409,6 +435,7 @@ def parse_args(argv: list[str] | None) -> Options:
         a.chunk_size,
         a.max_chars,
         a.rejects,
+        a.evidence,
     )
 
 
