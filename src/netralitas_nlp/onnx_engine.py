@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .labels import LABELS
+from .windows import windowed_logits
 
 ONNX_DIR = "onnx"
 FP32_FILE = "model.onnx"
@@ -47,21 +48,11 @@ class OnnxModel:
 
     def logits(self, texts: list[str]) -> np.ndarray:
         """(n, k) logits, windows and max-over-windows exactly as the torch path."""
-        enc = self.tokenizer(
-            list(texts), truncation=True, max_length=self.max_length, return_overflowing_tokens=True, stride=self.max_length // 4
-        )
-        mapping = np.asarray(enc.pop("overflow_to_sample_mapping", list(range(len(texts)))))
-        ids = enc["input_ids"]
-        order = np.argsort([len(x) for x in ids], kind="stable")
-        window_logits = np.zeros((len(ids), len(LABELS)), np.float32)
-        for k in range(0, len(order), self.batch_size):
-            idx = order[k : k + self.batch_size]
-            batch = self.tokenizer.pad({key: [enc[key][i] for i in idx] for key in enc}, return_tensors="np")
-            feeds = {name: batch[name].astype(np.int64) for name in self.input_names}
-            window_logits[idx] = self.session.run(["logits"], feeds)[0]
-        result = np.full((len(texts), len(LABELS)), -np.inf, np.float32)
-        np.maximum.at(result, mapping, window_logits)
-        return result
+
+        def run(batch) -> np.ndarray:
+            return self.session.run(["logits"], {name: batch[name].astype(np.int64) for name in self.input_names})[0]
+
+        return windowed_logits(self.tokenizer, texts, self.max_length, self.batch_size, len(LABELS), run, "np")
 
     def evidence(self, texts: list[str], labels: list[list[str]]) -> list[dict[str, list[str]]]:
         if self.fallback is None:

@@ -37,6 +37,7 @@ from .backbone import hub_error, resolve_backbone
 from .calibration import tune_thresholds
 from .labels import LABEL_INDEX, LABELS
 from .metrics import binarize, precision_recall_f1
+from .windows import encode_windows, windowed_logits
 
 CHECKPOINT = "checkpoint"
 LOG_FILE = "train_log.jsonl"
@@ -175,31 +176,19 @@ class TransformerModel:
 
     # -- inference
     def encode_windows(self, texts: list[str]) -> tuple[dict, np.ndarray]:
-        """Token windows of at most max_length; long texts get several, overlapping by a quarter."""
-        enc = self.tokenizer(
-            texts, truncation=True, max_length=self.max_length, return_overflowing_tokens=True, stride=self.max_length // 4
-        )
-        mapping = np.asarray(enc.pop("overflow_to_sample_mapping", list(range(len(texts)))))
-        return enc, mapping
+        return encode_windows(self.tokenizer, texts, self.max_length)
 
     @torch.inference_mode()
     def logits(self, texts: list[str]) -> np.ndarray:
         """(n, k) logits; a text split into windows takes each label's maximum over its windows."""
         set_threads(self.threads)
         self.model.eval()
-        enc, mapping = self.encode_windows(list(texts))
-        ids = enc["input_ids"]
-        order = np.argsort([len(x) for x in ids], kind="stable")
-        window_logits = np.zeros((len(ids), len(LABELS)), np.float32)
-        for k in range(0, len(order), self.batch_size):
-            batch_idx = order[k : k + self.batch_size]
-            batch = self.tokenizer.pad({key: [enc[key][i] for i in batch_idx] for key in enc}, return_tensors="pt")
+
+        def run(batch) -> np.ndarray:
             with self._autocast():
-                out = self.model(**{key: v.to(self.device) for key, v in batch.items()}).logits
-            window_logits[batch_idx] = out.float().cpu().numpy()
-        result = np.full((len(texts), len(LABELS)), -np.inf, np.float32)
-        np.maximum.at(result, mapping, window_logits)
-        return result
+                return self.model(**{key: v.to(self.device) for key, v in batch.items()}).logits.float().cpu().numpy()
+
+        return windowed_logits(self.tokenizer, texts, self.max_length, self.batch_size, len(LABELS), run, "pt")
 
     def _autocast(self):
         if self.autocast_dtype is None:
