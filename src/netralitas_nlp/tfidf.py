@@ -20,6 +20,55 @@ from .labels import LABEL_INDEX, LABELS
 from .normalize import normalize
 
 MODEL_FILE = "tfidf.joblib"
+# Function words are kept as features (negation and particles carry meaning: "kalau tidak pilih")
+# but a term made only of them explains nothing to a reader, so evidence skips it.
+FUNCTION_WORDS = frozenset(
+    [
+        "yang",
+        "dan",
+        "di",
+        "ke",
+        "dari",
+        "ini",
+        "itu",
+        "untuk",
+        "dengan",
+        "tidak",
+        "buat",
+        "sudah",
+        "ada",
+        "juga",
+        "saya",
+        "kami",
+        "kita",
+        "mereka",
+        "akan",
+        "pada",
+        "dalam",
+        "atau",
+        "karena",
+        "jadi",
+        "sih",
+        "kok",
+        "ya",
+        "aja",
+        "saja",
+        "lagi",
+        "bisa",
+        "kalau",
+        "tapi",
+        "nya",
+        "pun",
+        "lah",
+        "dong",
+        "kan",
+        "mau",
+        "oleh",
+        "bahwa",
+        "sebagai",
+        "para",
+    ]
+)
 
 
 class TfidfModel:
@@ -72,7 +121,8 @@ class TfidfModel:
             for lab in labs:
                 contrib = row.data * self.coef[LABEL_INDEX[lab], :n_word][row.indices]
                 order = np.argsort(-contrib)
-                ev[lab] = [str(names[row.indices[k]]) for k in order[:top] if contrib[k] > 0]
+                terms = (str(names[row.indices[k]]) for k in order if contrib[k] > 0)
+                ev[lab] = [t for t in terms if not set(t.split()) <= FUNCTION_WORDS][:top]
             out.append(ev)
         return out
 
