@@ -118,3 +118,12 @@ def test_evaluate_compares_models_and_reports_bad_data(tmp_path, tiny_splits, ca
     bad.write_text('{"text": "x", "labels": ["nope"]}\n')
     assert evaluate.main(["--model", str(a), "--data", str(bad)]) == 2
     assert "bad.jsonl, row 1: unknown label 'nope'" in capsys.readouterr().err
+
+
+def test_evaluate_swap_check_in_json(tmp_path, tiny_splits, capsys):
+    a = train.train(config_for("tfidf", tiny_splits, tmp_path / "a"))
+    j = tmp_path / "s.json"
+    assert evaluate.main(["--model", str(a), "--data", str(tiny_splits["test"]), "--json", str(j), "--swap-check"]) == 0
+    sc = json.loads(j.read_text())["swap_check"]
+    assert sc["n"] == 28 and sc["with_candidate_reference"] > 0 and 0.0 <= sc["flip_rate"] <= 1.0
+    assert "swap check" in capsys.readouterr().out

@@ -17,9 +17,10 @@ from .labels import LABELS
 from .metrics import multilabel_report
 from .models import load_model
 from .report import render
+from .swap import swap_check
 
 
-def evaluate_models(model_dirs: list[str], data_path: str) -> tuple[list[dict], list[str], object]:
+def evaluate_models(model_dirs: list[str], data_path: str, swap: bool = False) -> tuple[list[dict], list[str], object]:
     examples = read_examples(data_path)
     texts, y = [ex.text for ex in examples], label_matrix(examples)
     runs = []
@@ -27,6 +28,8 @@ def evaluate_models(model_dirs: list[str], data_path: str) -> tuple[list[dict], 
         predictor = load_model(d)
         probs = predictor.predict_proba(texts)
         report = multilabel_report(y, probs, predictor.thresholds, LABELS)
+        if swap:
+            report["swap_check"] = swap_check(predictor, texts)
         runs.append({"name": str(d), "kind": predictor.kind, "probs": probs, "thresholds": predictor.thresholds, "report": report})
     return runs, texts, y
 
@@ -52,13 +55,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", required=True, help="labelled JSONL/CSV/Excel file")
     ap.add_argument("--json", help="write metrics JSON here")
     ap.add_argument("--report", help="write an HTML report here")
+    ap.add_argument("--swap-check", action="store_true", help="also measure decision flips when candidate numbers/names are permuted")
     args = ap.parse_args(argv)
     try:
-        runs, texts, y = evaluate_models(args.model, args.data)
+        runs, texts, y = evaluate_models(args.model, args.data, swap=args.swap_check)
     except (DataError, FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print_table(runs)
+    for r in runs:
+        if "swap_check" in r["report"]:
+            sc = r["report"]["swap_check"]
+            per = " ".join(f"{lab}={v:.2%}" for lab, v in sc["flip_rate_per_label"].items())
+            print(
+                f"swap check {r['name']}: {sc['with_candidate_reference']}/{sc['n']} texts name a candidate; "
+                f"decisions flip for {sc['flip_rate']:.2%} of texts ({per})"
+            )
     if args.json:
         Path(args.json).write_text(json.dumps(to_json(runs, args.data), indent=2), encoding="utf-8")
     if args.report:
