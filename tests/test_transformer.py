@@ -14,6 +14,7 @@ from netralitas_nlp.config import load_config
 from netralitas_nlp.labels import LABELS
 from netralitas_nlp.models import load_model
 from netralitas_nlp.transformer import length_grouped_batches, pos_weights
+from netralitas_nlp.windows import encode_windows
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,7 @@ def test_thresholds_applied_and_long_texts_windowed(tmp_path, tiny_splits, tiny_
     assert predictor.predict([text]) == [[]]
     # A text of many windows gets one row, the maximum over its windows.
     long = " ".join(["jalan rusak"] * 100 + [text])
-    enc, mapping = predictor.model.encode_windows([long, text])
+    enc, mapping = encode_windows(predictor.model.tokenizer, [long, text], predictor.model.max_length)
     assert mapping.tolist().count(0) > 1 and predictor.predict_proba([long, text]).shape == (2, len(LABELS))
     assert predictor.predict_proba([long])[0] == pytest.approx(predictor.predict_proba([long, "x"])[0], abs=1e-5)
 

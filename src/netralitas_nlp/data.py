@@ -108,6 +108,12 @@ def _sample(path: Path, encoding: str) -> str:
         return f.read(SNIFF_BYTES).decode(encoding, errors="replace")
 
 
+def file_delimiter(path: str | Path) -> str:
+    """The delimiter `iter_tabular` reads this CSV/TSV file with (writers reuse it)."""
+    path = Path(path)
+    return sniff_delimiter(_sample(path, detect_encoding(path)), path.suffix.lower())
+
+
 def sniff_delimiter(sample: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"

@@ -21,12 +21,13 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from tqdm.auto import tqdm
 
-from .data import DataError, iter_rows, sniff_delimiter
+from .data import DataError, file_delimiter, iter_rows
 from .labels import LABELS
 from .pii import mask_pii
 
@@ -160,11 +161,11 @@ def load_engine(model_dir: str, engine: str, threads: int, batch_size: int):
     from .models import load_model
 
     predictor = load_model(model_dir)
-    onnx_path = Path(model_dir) / "onnx" / "model.int8.onnx"
+    from .onnx_engine import INT8_FILE, ONNX_DIR, OnnxModel
+
+    onnx_path = Path(model_dir) / ONNX_DIR / INT8_FILE
     use_onnx = engine == "onnx" or (engine == "auto" and onnx_path.exists() and predictor.kind == "transformer")
     if use_onnx:
-        from .onnx_engine import OnnxModel
-
         predictor.model = OnnxModel.load(Path(model_dir), threads=threads, batch_size=batch_size, fallback=predictor.model)
     elif hasattr(predictor.model, "batch_size"):
         predictor.model.batch_size = batch_size
@@ -191,13 +192,13 @@ def score_chunk(predictor, chunk: list[tuple[int, dict]], text_col: str, opts: O
     records, texts, ok_idx = [], [], []
     for i, (n, raw) in enumerate(chunk):
         text, status = check_text(raw.get(text_col), opts.max_chars)
-        out = {k: v for k, v in raw.items()}
+        out = dict(raw)
         if opts.mask_pii and isinstance(out.get(text_col), str):
-            out[text_col] = mask_pii(out[text_col])
+            out[text_col] = mask_pii(out[text_col])  # masked once: what is written is what is scored
         out.update({f"p_{lab}": "" for lab in LABELS}, labels="", priority="", evidence="", status=status)
         records.append({"row": n, "fields": out})
         if text is not None:
-            texts.append(mask_pii(text) if opts.mask_pii else text)
+            texts.append(out[text_col])
             ok_idx.append(i)
     if texts:
         probs = predictor.predict_proba(texts)
@@ -228,10 +229,15 @@ def explain(predictor, texts: list[str], labels: list[list[str]], how: str) -> l
         return [{} for _ in texts]
     if how == "model" or (how == "auto" and predictor.kind != "transformer"):
         return predictor.evidence(texts, labels)
+    return _lexicon_rules().evidence(texts, labels)
+
+
+@lru_cache(maxsize=1)
+def _lexicon_rules():
+    # Built once per process, not per chunk: parsing and compiling the lexicon is not free.
     from .rules import RulesModel, default_lexicon_text
 
-    rules = RulesModel(default_lexicon_text())
-    return rules.evidence(texts, labels)
+    return RulesModel(default_lexicon_text())
 
 
 def load_progress(opts: Options) -> dict:
@@ -337,22 +343,32 @@ def finish(opts: Options, columns: list[str], text_col: str, id_col: str | None)
     """Convert the partial JSONL to the output format, write rejects, rename into place."""
     fmt = opts.output.suffix.lower()
     tmp = opts.output.with_name(opts.output.name + ".tmp")
-    header = output_header(columns, opts.partial)
-    if fmt in (".jsonl", ".ndjson", ".json"):
-        with open(tmp, "w", encoding="utf-8") as f:
+    with open(opts.rejects_path, "w", encoding="utf-8-sig", newline="") as rf:
+        rejects = csv.writer(rf)
+        rejects.writerow(["row", "id", "reason"])
+
+        def records() -> Iterator[dict]:
+            # Rejects are collected during the one pass that writes the output.
             for r in _records(opts.partial):
-                f.write(json.dumps(r["fields"], ensure_ascii=False, default=str) + "\n")
-    elif fmt in (".xlsx", ".xlsm"):
-        write_xlsx(tmp, header, opts.partial)
-    else:
-        delimiter = "\t" if fmt == ".tsv" else _input_delimiter(opts)
-        # utf-8-sig: Excel, which most operators open CSVs with, needs the BOM to read UTF-8.
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f, delimiter=delimiter)
-            w.writerow(header)
-            for r in _records(opts.partial):
-                w.writerow([_cell(r["fields"].get(c, "")) for c in header])
-    write_rejects(opts, id_col)
+                if r["fields"]["status"] != "ok":
+                    rejects.writerow([r["row"], _cell(r["fields"].get(id_col, "")) if id_col else "", r["fields"]["status"]])
+                yield r
+
+        if fmt in (".jsonl", ".ndjson", ".json"):
+            with open(tmp, "w", encoding="utf-8") as f:
+                for r in records():
+                    f.write(json.dumps(r["fields"], ensure_ascii=False, default=str) + "\n")
+        elif fmt in (".xlsx", ".xlsm"):
+            write_xlsx(tmp, output_header(columns, opts.partial), records())
+        else:
+            header = output_header(columns, opts.partial)
+            delimiter = "\t" if fmt == ".tsv" else _input_delimiter(opts)
+            # utf-8-sig: Excel, which most operators open CSVs with, needs the BOM to read UTF-8.
+            with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+                w = csv.writer(f, delimiter=delimiter)
+                w.writerow(header)
+                for r in records():
+                    w.writerow([_cell(r["fields"].get(c, "")) for c in header])
     os.replace(tmp, opts.output)
     opts.partial.unlink()
     opts.progress.unlink()
@@ -367,31 +383,20 @@ def _cell(value) -> str:
 def _input_delimiter(opts: Options) -> str:
     if opts.input.suffix.lower() not in (".csv", ".txt", ".tsv"):
         return ","
-    from .data import _sample, detect_encoding
-
-    return sniff_delimiter(_sample(opts.input, detect_encoding(opts.input)), opts.input.suffix.lower())
+    return file_delimiter(opts.input)
 
 
-def write_xlsx(path: Path, header: list[str], partial: Path) -> None:
+def write_xlsx(path: Path, header: list[str], records: Iterator[dict]) -> None:
     import openpyxl
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("scored")
     sheet.append(header)
-    for r in _records(partial):
+    for r in records:
         # Excel cannot store control characters; strip them rather than fail the whole export.
         sheet.append([ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c := r["fields"].get(col, ""), str) else c for col in header])
     book.save(path)
-
-
-def write_rejects(opts: Options, id_col: str | None) -> None:
-    with open(opts.rejects_path, "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["row", "id", "reason"])
-        for r in _records(opts.partial):
-            if r["fields"]["status"] != "ok":
-                w.writerow([r["row"], _cell(r["fields"].get(id_col, "")) if id_col else "", r["fields"]["status"]])
 
 
 # ---------------------------------------------------------------- CLI

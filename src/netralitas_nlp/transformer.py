@@ -34,10 +34,10 @@ import torch
 from tqdm.auto import tqdm
 
 from .backbone import hub_error, resolve_backbone
-from .calibration import tune_thresholds
+from .calibration import sigmoid, tune_thresholds
 from .labels import LABEL_INDEX, LABELS
 from .metrics import binarize, precision_recall_f1
-from .windows import encode_windows, windowed_logits
+from .windows import windowed_logits
 
 CHECKPOINT = "checkpoint"
 LOG_FILE = "train_log.jsonl"
@@ -175,9 +175,6 @@ class TransformerModel:
         self.model.to(self.device)
 
     # -- inference
-    def encode_windows(self, texts: list[str]) -> tuple[dict, np.ndarray]:
-        return encode_windows(self.tokenizer, texts, self.max_length)
-
     @torch.inference_mode()
     def logits(self, texts: list[str]) -> np.ndarray:
         """(n, k) logits; a text split into windows takes each label's maximum over its windows."""
@@ -299,13 +296,14 @@ class Trainer:
         if resume and (self.ckpt_dir / "state.pt").exists():
             state, best = self.load_checkpoint(optimizer, scheduler)
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        targets = torch.tensor(y, dtype=torch.float32)
         interval = 2 if sys.stderr.isatty() else 30  # keep CI logs short
         with (
             open(self.out_dir / LOG_FILE, "a", encoding="utf-8") as log,
             tqdm(total=total, initial=state["step"], desc="train", unit="step", mininterval=interval) as bar,
         ):
             while state["epoch"] < cfg.epochs and state["bad_epochs"] < cfg.patience:
-                self.run_epoch(enc, torch.tensor(y, dtype=torch.float32), loss_fn, optimizer, scheduler, state, bar, log)
+                self.run_epoch(enc, targets, loss_fn, optimizer, scheduler, state, bar, log)
                 f1 = self.dev_f1(dev) if dev is not None else float(state["epoch"])
                 self.write_log(log, {"epoch": state["epoch"], "dev_macro_f1_tuned": f1})
                 bar.write(f"epoch {state['epoch']}: dev macro-F1 (thresholds tuned) {f1:.4f}", file=sys.stderr)  # stdout: path only
@@ -390,7 +388,7 @@ class Trainer:
 
     def dev_f1(self, dev: tuple[list[str], np.ndarray]) -> float:
         texts, y = dev
-        probs = 1 / (1 + np.exp(-self.tm.logits(texts)))
+        probs = sigmoid(self.tm.logits(texts))
         return float(precision_recall_f1(y, binarize(probs, tune_thresholds(y, probs)))[2].mean())
 
     def save_checkpoint(self, state: dict, best_state, optimizer, scheduler) -> None:
