@@ -13,6 +13,9 @@ CYCLE = {"1": "2", "2": "3", "3": "1"}
         ("PNS kok pasang stiker nomor urut 1, salam Satu jari", "PNS kok pasang stiker nomor urut 2, salam Dua jari"),
         ("kaos PRABOWO-GIBRAN dan no.3", "kaos GANJAR-MAHFUD dan no.1"),
         ("Anies menang! 01 pasti", "Prabowo menang! 02 pasti"),
+        # Coalition parties move with their pair; lower-case "pan"/"pks" are words, not parties.
+        ("caleg Gerindra dan PKB, kader nasdem", "caleg PDIP dan Golkar, kader gerindra"),
+        ("pan penggorengan, pks typo", "pan penggorengan, pks typo"),
         # Dates, times, money and counts are not candidate references.
         ("tgl 02/03 jam 01:30, Rp 2.000, 3 orang", "tgl 02/03 jam 01:30, Rp 2.000, 3 orang"),
     ],

@@ -23,6 +23,11 @@ class Config:
     test: str = "data/seed/test.jsonl"
     output: str = ""  # model directory; empty means models/<name>
     seed: int = 13
+    # third-party sets named in `train` as public:SLUG[/SPLIT] (see public.py); read by path, never copied
+    public_root: str = ""  # empty: $NETRALITAS_SHARED_DATA or ../shared/data
+    public_max_per_source: int = 0  # seeded sample of at most this many rows per public set; 0 = all
+    # add one copy of each training text that names a candidate, with the candidates permuted (swap.py)
+    swap_augment: bool = False
     # decision rule: per-label thresholds tuned for F1 on dev, probabilities temperature-scaled
     tune_thresholds: bool = True
     calibrate: bool = True

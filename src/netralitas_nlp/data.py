@@ -2,7 +2,10 @@
 
 The interchange format (BRIEF §5): JSONL objects with `text` and `labels` (a list of label ids,
 `[]` for none); CSV and Excel hold the same columns with `labels` joined by `;`. Every other field
-is kept as metadata. Errors name the file, the row and the reason, because operators fix exports
+is kept as metadata. One optional field has a meaning: `covered`, the label ids the row's source
+speaks about (partial labels: a hate-speech set says nothing about money politics). Absent means
+all labels; training masks the loss of the labels a row does not cover instead of reading them as
+negatives. Errors name the file, the row and the reason, because operators fix exports
 by hand and need to find the bad row.
 """
 
@@ -46,6 +49,11 @@ class Example:
     @property
     def id(self) -> str:
         return str(self.meta.get("id", ""))
+
+    @property
+    def covered(self) -> list[str]:
+        """The label ids this example's labels speak about (all, unless the source is partial)."""
+        return self.meta.get("covered", list(LABELS))
 
 
 # ---------------------------------------------------------------- encodings and raw rows
@@ -255,6 +263,12 @@ def to_example(raw: dict, path: Path, row: int, text_column: str = "text", requi
         raise DataError(path, "missing `labels` (use [] or an empty cell for no label)", row)
     labels = parse_labels(raw.get("labels"), path, row)
     meta = {k: v for k, v in raw.items() if k not in (text_column, "labels")}
+    if meta.get("covered") not in (None, ""):
+        meta["covered"] = parse_labels(meta["covered"], path, row)
+        if not set(labels) <= set(meta["covered"]):
+            raise DataError(path, f"labels {labels} are not all among `covered` {meta['covered']}", row)
+    else:
+        meta.pop("covered", None)
     return Example(text=text, labels=labels, meta=meta)
 
 
@@ -272,6 +286,15 @@ def read_many(paths: list[str | Path]) -> list[Example]:
     for p in paths:
         out.extend(read_examples(p))
     return out
+
+
+def label_mask(examples: list[Example]) -> np.ndarray:
+    """(n, n_labels) 0/1 array: 1 where the example's source speaks about the label."""
+    m = np.zeros((len(examples), len(LABELS)), dtype=np.int64)
+    for i, ex in enumerate(examples):
+        for lab in ex.covered:
+            m[i, LABEL_INDEX[lab]] = 1
+    return m
 
 
 def write_jsonl(examples: list[Example], path: str | Path) -> None:

@@ -1,8 +1,10 @@
 """Evaluate saved models: `python -m netralitas_nlp.evaluate --model DIR [--model DIR2] --data FILE
-[--json OUT.json] [--report OUT.html]`.
+[--json OUT.json] [--report OUT.html] [--swap-check]`, or the whole suite with `--suite`.
 
 One model: the JSON's top level holds `macro_f1`, `micro_f1`, `none_fpr`, `ece` and `per_label`.
 Several models: `{"data": FILE, "models": [{"model": DIR, ...metrics}, ...]}`.
+`--suite` (see suite.py): `{"models": [...], "sets": [{"name", "covers", "meaning", "results": [...]}], "swap_check": ...}`;
+without `--model` it evaluates every model directory under models/.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from .data import DataError, label_matrix, read_examples
 from .labels import LABELS
 from .metrics import multilabel_report
 from .models import load_model
-from .report import render
+from .report import render, render_suite
+from .suite import SEED_TEST, format_table, public_sets, run_suite, seed_set
 from .swap import swap_check
 
 
@@ -49,14 +52,43 @@ def to_json(runs: list[dict], data_path: str) -> dict:
     return entries[0] if len(entries) == 1 else {"data": data_path, "models": entries}
 
 
+def all_models(root: str = "models") -> list[str]:
+    return sorted(str(p.parent) for p in Path(root).glob("*/netralitas.json"))
+
+
+def main_suite(args) -> int:
+    models = args.model or all_models()
+    if not models:
+        print("error: no model directories under models/; train one or pass --model DIR", file=sys.stderr)
+        return 2
+    sets = [seed_set(args.data or SEED_TEST), *public_sets(Path(args.shared) if args.shared else None)]
+    try:
+        result = run_suite(models, sets, swap_on=args.data or SEED_TEST, log=lambda m: print(m, file=sys.stderr))
+    except (DataError, FileNotFoundError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(format_table(result))
+    json_path, report_path = args.json or "eval-suite.json", args.report or "eval-suite.html"
+    Path(json_path).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    Path(report_path).write_text(render_suite(result), encoding="utf-8")
+    print(f"wrote {json_path} and {report_path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m netralitas_nlp.evaluate", description="Evaluate saved models on a labelled file.")
-    ap.add_argument("--model", action="append", required=True, help="model directory (repeat to compare)")
-    ap.add_argument("--data", required=True, help="labelled JSONL/CSV/Excel file")
+    ap.add_argument("--model", action="append", help="model directory (repeat to compare)")
+    ap.add_argument("--data", help="labelled JSONL/CSV/Excel file (with --suite: the seed test split to use)")
     ap.add_argument("--json", help="write metrics JSON here")
     ap.add_argument("--report", help="write an HTML report here")
     ap.add_argument("--swap-check", action="store_true", help="also measure decision flips when candidate numbers/names are permuted")
+    ap.add_argument("--suite", action="store_true", help="seed test split + every evaluation-only public set + swap check")
+    ap.add_argument("--shared", help="folder of the public sets (default: $NETRALITAS_SHARED_DATA or ../shared/data)")
     args = ap.parse_args(argv)
+    if args.suite:
+        return main_suite(args)
+    if not args.model or not args.data:
+        ap.error("--model and --data are required (or use --suite)")
     try:
         runs, texts, y = evaluate_models(args.model, args.data, swap=args.swap_check)
     except (DataError, FileNotFoundError, ValueError) as e:

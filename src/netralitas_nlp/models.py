@@ -1,6 +1,7 @@
 """Saved-model handling shared by every model kind.
 
-A model kind is a class with `fit(texts, y, cfg, dev=, out_dir=, resume=)`, `logits(texts) -> (n, k)`, `evidence(texts,
+A model kind is a class with `fit(texts, y, cfg, mask=, dev=, out_dir=, resume=)` (`mask`: 1 where a row's
+label is known, see data.py `covered`), `logits(texts) -> (n, k)`, `evidence(texts,
 label_ids) -> list[dict[label, list[str]]]`, `save(dir)` and `load(dir)`. The `Predictor` adds what
 is common to all kinds: temperature calibration and per-label thresholds, stored in
 `netralitas.json` next to the model files.

@@ -123,3 +123,62 @@ The final call on any real case is a human one.</p>
 <h2>Label co-occurrence</h2>{cooc}
 <h2>Worst errors per label</h2>{errors}
 </body></html>"""
+
+
+def _f(v) -> str:
+    return "n/a" if v is None else f"{v:.3f}"
+
+
+def suite_set_table(entry: dict) -> str:
+    """One set: a row per model, macro-F1 over the covered labels, then P/R/F1 per covered label."""
+    covers = entry["covers"]
+    head = "<tr><th>model</th><th>macro-F1</th><th>none_fpr</th>" + "".join(f"<th>{escape(lab)} P / R / F1 / PR-AUC</th>" for lab in covers)
+    rows = []
+    for r in entry["results"]:
+        cells = "".join(
+            f"<td>{_f(m['precision'])} / {_f(m['recall'])} / <b>{_f(m['f1'])}</b> / {_f(m['pr_auc'])}</td>"
+            for m in (r["per_label"][lab] for lab in covers)
+        )
+        rows.append(f"<tr><td>{escape(r['model'])}</td><td><b>{r['macro_f1']:.3f}</b></td><td>{r['none_fpr']:.3f}</td>{cells}</tr>")
+    pos = ", ".join(f"{escape(k)} {v}" for k, v in entry["positives"].items())
+    return (
+        f"<h3>{escape(entry['name'])} (n={entry['n']}; positives: {pos})</h3><table>{head}</tr>{''.join(rows)}</table>"
+        f"<p class='meaning'><b>What the labels mean here:</b> {escape(entry['meaning'])}</p>"
+    )
+
+
+def swap_table(swap: dict) -> str:
+    head = "<tr><th>model</th><th>texts naming a candidate</th><th>flip rate</th>" + "".join(f"<th>{escape(lab)}</th>" for lab in LABELS)
+    rows, shifts = [], []
+    for m in swap["models"]:
+        per = "".join(f"<td>{m['flip_rate_per_label'][lab]:.2%}</td>" for lab in LABELS)
+        rows.append(
+            f"<tr><td>{escape(m['model'])}</td><td>{m['with_candidate_reference']}/{m['n']}</td><td><b>{m['flip_rate']:.2%}</b></td>{per}</tr>"
+        )
+        items = "".join(
+            f"<li><b>{s['shift']:.3f}</b> {escape(s['label'])}: {escape(s['text'][:400])}</li>" for s in m["largest_shifts"][:5]
+        )
+        shifts.append(f"<h4>{escape(m['model'])}: largest probability shifts</h4><ol>{items or '<li>none</li>'}</ol>")
+    return f"<table>{head}</tr>{''.join(rows)}</table>" + "".join(shifts)
+
+
+def render_suite(result: dict) -> str:
+    sets = "".join(suite_set_table(e) for e in result["sets"])
+    skipped = "".join(f"<li>{escape(s['name'])}: {escape(s['reason'])}</li>" for s in result["skipped"])
+    swap = ""
+    if "swap_check" in result:
+        swap = (
+            f"<h2>Candidate-swap check ({escape(result['swap_check']['data'])})</h2>"
+            "<p>Each text is rewritten under every permutation of the candidate numbers and 2024 pair names; a decision "
+            "flips when any permutation changes it. Target: at most 1% of texts.</p>" + swap_table(result["swap_check"])
+        )
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>netralitas-nlp evaluation suite</title><style>{STYLE} .meaning{{max-width:900px;font-size:90%}}</style></head><body>
+<h1>Evaluation suite</h1>
+<p>Models side by side on the seed test split and on public text that no one on the team wrote. Each public set is
+scored only on the labels it speaks about, at each model's saved thresholds (tuned on the seed dev split, never on
+these sets). The final call on any real case is a human one.</p>
+{sets}{swap}
+{"<h2>Skipped</h2><ul>" + skipped + "</ul>" if skipped else ""}
+</body></html>"""

@@ -76,7 +76,7 @@ class TfidfModel:
         self.word, self.char, self.coef, self.intercept = word, char, coef, intercept
 
     @classmethod
-    def fit(cls, texts: list[str], y: np.ndarray, cfg, **_) -> TfidfModel:
+    def fit(cls, texts: list[str], y: np.ndarray, cfg, mask: np.ndarray | None = None, **_) -> TfidfModel:
         prep = partial(normalize, slang=cfg.slang, lowercase=True)
         word = TfidfVectorizer(
             preprocessor=prep,
@@ -95,10 +95,13 @@ class TfidfModel:
             max_features=cfg.tfidf_max_features,
         )
         x = hstack([word.fit_transform(texts), char.fit_transform(texts)]).tocsr()
+        known = np.ones_like(y, dtype=bool) if mask is None else np.asarray(mask, bool)
         coefs, intercepts = [], []
         for j in range(y.shape[1]):
+            # Partial labels: each label's classifier sees only the rows whose source speaks about it.
+            rows = np.flatnonzero(known[:, j])
             clf = LogisticRegression(C=cfg.tfidf_C, class_weight="balanced", max_iter=2000, random_state=cfg.seed)
-            clf.fit(x, y[:, j])
+            clf.fit(x[rows], y[rows, j])
             coefs.append(clf.coef_[0])
             intercepts.append(clf.intercept_[0])
         return cls(word, char, np.vstack(coefs), np.array(intercepts))

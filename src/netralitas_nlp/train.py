@@ -22,7 +22,7 @@ from . import __version__
 from .backbone import BackboneError
 from .calibration import apply_temperature, fit_temperature, tune_thresholds
 from .config import Config, load_config, save_config
-from .data import DataError, Example, fingerprint, label_matrix, read_many
+from .data import DataError, Example, fingerprint, label_mask, label_matrix, read_examples, read_many
 from .labels import LABELS
 from .metrics import multilabel_report
 from .models import Predictor, model_class
@@ -47,13 +47,73 @@ def versions() -> dict:
     return out
 
 
+PUBLIC = "public:"  # a `train` entry `public:SLUG` or `public:SLUG/SPLIT` reads a third-party set by path
+
+
+def read_train(cfg: Config) -> list[Example]:
+    """The training examples: files, then public sets (sampled), then optional swap copies."""
+    examples: list[Example] = []
+    for spec in cfg.train:
+        examples += read_public(spec, cfg) if spec.startswith(PUBLIC) else read_examples(spec)
+    refuse_eval_only(examples)
+    if cfg.swap_augment:
+        from .swap import augment
+
+        examples += augment(examples, random.Random(cfg.seed))
+    return examples
+
+
+def parse_public(spec: str) -> tuple[str, str]:
+    slug, _, split = spec[len(PUBLIC) :].partition("/")
+    return slug, split or "all"
+
+
+def read_public(spec: str, cfg: Config) -> list[Example]:
+    """A training-allowed public set, with at most `public_max_per_source` rows (seeded sample)."""
+    from . import public
+
+    slug, split = parse_public(spec)
+    if slug not in public.SOURCES:
+        raise ValueError(f"unknown public source {slug!r} in train (known: {sorted(public.SOURCES)})")
+    examples = public.load_source(slug, root=Path(cfg.public_root) if cfg.public_root else None, split=split)
+    cap = cfg.public_max_per_source
+    if cap and len(examples) > cap:
+        examples = random.Random(f"{cfg.seed}:{spec}").sample(examples, cap)
+    log(f"{spec}: {len(examples)} examples, labels covered {examples[0].covered if examples else []}")
+    return examples
+
+
+def refuse_eval_only(examples: list[Example]) -> None:
+    """Evaluation-only sets (../shared/data/README.md) must never reach training, even re-exported."""
+    from . import public
+
+    for ex in examples:
+        slug = ex.meta.get("source")
+        if slug in public.SOURCES and public.is_eval_only(slug, str(ex.meta.get("split", "all"))):
+            raise ValueError(f"training data contains rows of the evaluation-only set {slug!r} (split {ex.meta.get('split', 'all')})")
+
+
+def file_card(spec: str, cfg: Config) -> list[dict]:
+    if not spec.startswith(PUBLIC):
+        return [{"path": spec, "sha256": fingerprint(spec)}]
+    from . import public
+
+    slug, split = parse_public(spec)
+    folder = public.source_dir(slug, Path(cfg.public_root) if cfg.public_root else None)
+    return [
+        {"path": str(folder / f), "sha256": fingerprint(folder / f), "spec": spec, "max_rows": cfg.public_max_per_source}
+        for f in public.SOURCES[slug].files
+    ]
+
+
 def data_card(cfg: Config, splits: dict[str, list[Example]]) -> dict:
     files = {"train": cfg.train, "dev": [cfg.dev], "test": [cfg.test]}
     return {
         split: {
-            "files": [{"path": p, "sha256": fingerprint(p)} for p in files[split]],
+            "files": [card for spec in files[split] for card in file_card(spec, cfg)],
             "n": len(exs),
             "label_counts": dict(zip(LABELS, label_matrix(exs).sum(0).tolist())),
+            "label_covered": dict(zip(LABELS, label_mask(exs).sum(0).tolist())),
         }
         for split, exs in splits.items()
     }
@@ -86,11 +146,12 @@ def train(cfg: Config, resume: bool = False) -> Path:
     set_seed(cfg.seed)
     out = cfg.output_dir
     t0 = time.time()
-    splits = {"train": read_many(cfg.train), "dev": read_many([cfg.dev]), "test": read_many([cfg.test])}
+    splits = {"train": read_train(cfg), "dev": read_many([cfg.dev]), "test": read_many([cfg.test])}
     log(f"data: {', '.join(f'{k}={len(v)}' for k, v in splits.items())}")
     log(f"fitting {cfg.model} ...")
     dev = (texts_of(splits["dev"]), label_matrix(splits["dev"]))
-    model = model_class(cfg.model).fit(texts_of(splits["train"]), label_matrix(splits["train"]), cfg, dev=dev, out_dir=out, resume=resume)
+    tr = splits["train"]
+    model = model_class(cfg.model).fit(texts_of(tr), label_matrix(tr), cfg, mask=label_mask(tr), dev=dev, out_dir=out, resume=resume)
     log(f"fitted in {time.time() - t0:.1f}s; calibrating and tuning thresholds on dev")
     predictor = fit_decision_rule(model, cfg, splits["dev"])
     metrics = {split: evaluate_split(predictor, splits[split]) for split in ("dev", "test")}

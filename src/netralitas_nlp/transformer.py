@@ -145,23 +145,34 @@ def length_grouped_batches(lengths: list[int], batch_size: int, rng: random.Rand
     return batches
 
 
-def pos_weights(y: np.ndarray, power: float) -> torch.Tensor:
-    """(negatives / positives) ** power per label; power 0.5 softens the rare-label boost."""
-    pos = y.sum(0).clip(min=1)
-    return torch.tensor(((len(y) - pos) / pos) ** power, dtype=torch.float32)
+def pos_weights(y: np.ndarray, power: float, mask: np.ndarray | None = None) -> torch.Tensor:
+    """(negatives / positives) ** power per label, counted over the rows that know the label;
+    power 0.5 softens the rare-label boost."""
+    known = np.ones_like(y) if mask is None else np.asarray(mask)
+    pos = (y * known).sum(0).clip(min=1)
+    return torch.tensor(((known.sum(0) - pos).clip(min=1) / pos) ** power, dtype=torch.float32)
 
 
-class FocalBCE(torch.nn.Module):
-    def __init__(self, gamma: float, pos_weight: torch.Tensor):
+class MaskedBCE(torch.nn.Module):
+    """Weighted BCE (or focal BCE with gamma > 0) averaged over the known (row, label) cells only.
+
+    Partial labels: a hate-speech set says nothing about money politics, so those cells must
+    neither push the logit down (as a negative would) nor dilute the mean.
+    """
+
+    def __init__(self, pos_weight: torch.Tensor, gamma: float = 0.0):
         super().__init__()
         self.gamma = gamma
         self.register_buffer("pos_weight", pos_weight)
 
-    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        bce = torch.nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weight=self.pos_weight, reduction="none")
-        p = torch.sigmoid(logits)
-        p_t = p * target + (1 - p) * (1 - target)
-        return ((1 - p_t) ** self.gamma * bce).mean()
+    def forward(self, logits: torch.Tensor, target: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weight=self.pos_weight, reduction="none")
+        if self.gamma:
+            p = torch.sigmoid(logits)
+            loss = (1 - (p * target + (1 - p) * (1 - target))) ** self.gamma * loss
+        if mask is None:
+            return loss.mean()
+        return (loss * mask).sum() / mask.sum().clamp(min=1)
 
 
 # ---------------------------------------------------------------- model
@@ -250,6 +261,7 @@ class TransformerModel:
         texts: list[str],
         y: np.ndarray,
         cfg,
+        mask: np.ndarray | None = None,
         dev: tuple[list[str], np.ndarray] | None = None,
         out_dir: Path | None = None,
         resume: bool = False,
@@ -257,7 +269,7 @@ class TransformerModel:
         torch.manual_seed(cfg.seed)  # the new head's initial weights are part of the run
         tokenizer, model = load_pretrained(cfg.backbone, cfg.pooling)
         self = cls(model, tokenizer, cfg.max_length, cfg.eval_batch_size, cfg.threads)
-        Trainer(self, cfg, out_dir or cfg.output_dir).train(texts, y, dev, resume=resume)
+        Trainer(self, cfg, out_dir or cfg.output_dir).train(texts, y, dev, mask=mask, resume=resume)
         return self
 
 
@@ -283,7 +295,14 @@ class Trainer:
         self.tm, self.cfg, self.out_dir = tm, cfg, Path(out_dir)
         self.ckpt_dir = self.out_dir / CHECKPOINT
 
-    def train(self, texts: list[str], y: np.ndarray, dev: tuple[list[str], np.ndarray] | None, resume: bool = False) -> None:
+    def train(
+        self,
+        texts: list[str],
+        y: np.ndarray,
+        dev: tuple[list[str], np.ndarray] | None,
+        mask: np.ndarray | None = None,
+        resume: bool = False,
+    ) -> None:
         cfg, model = self.cfg, self.tm.model
         set_threads(cfg.threads)
         torch.manual_seed(cfg.seed)
@@ -291,19 +310,20 @@ class Trainer:
         enc = self.tokenize(texts)
         total = math.ceil(len(texts) / cfg.batch_size) * cfg.epochs
         optimizer, scheduler = self.optimizer(model, total)
-        loss_fn = self.loss(y).to(self.tm.device)
+        loss_fn = self.loss(y, mask).to(self.tm.device)
         state, best = {"epoch": 0, "step": 0, "best_f1": -1.0, "bad_epochs": 0}, None
         if resume and (self.ckpt_dir / "state.pt").exists():
             state, best = self.load_checkpoint(optimizer, scheduler)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         targets = torch.tensor(y, dtype=torch.float32)
+        known = torch.tensor(np.ones_like(y) if mask is None else mask, dtype=torch.float32)
         interval = 2 if sys.stderr.isatty() else 30  # keep CI logs short
         with (
             open(self.out_dir / LOG_FILE, "a", encoding="utf-8") as log,
             tqdm(total=total, initial=state["step"], desc="train", unit="step", mininterval=interval) as bar,
         ):
             while state["epoch"] < cfg.epochs and state["bad_epochs"] < cfg.patience:
-                self.run_epoch(enc, targets, loss_fn, optimizer, scheduler, state, bar, log)
+                self.run_epoch(enc, (targets, known), loss_fn, optimizer, scheduler, state, bar, log)
                 f1 = self.dev_f1(dev) if dev is not None else float(state["epoch"])
                 self.write_log(log, {"epoch": state["epoch"], "dev_macro_f1_tuned": f1})
                 bar.write(f"epoch {state['epoch']}: dev macro-F1 (thresholds tuned) {f1:.4f}", file=sys.stderr)  # stdout: path only
@@ -366,11 +386,9 @@ class Trainer:
         )
         return opt, get_linear_schedule_with_warmup(opt, int(self.cfg.warmup_ratio * total_steps), total_steps)
 
-    def loss(self, y: np.ndarray) -> torch.nn.Module:
-        pw = pos_weights(y, self.cfg.pos_weight_power)
-        if self.cfg.loss == "focal":
-            return FocalBCE(self.cfg.focal_gamma, pw)
-        return torch.nn.BCEWithLogitsLoss(pos_weight=pw)
+    def loss(self, y: np.ndarray, mask: np.ndarray | None = None) -> torch.nn.Module:
+        pw = pos_weights(y, self.cfg.pos_weight_power, mask)
+        return MaskedBCE(pw, self.cfg.focal_gamma if self.cfg.loss == "focal" else 0.0)
 
     def step(self, model, enc, batch_idx, targets, loss_fn, optimizer, scheduler) -> float:
         feats = {k: [enc[k][i] for i in batch_idx] for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc}
@@ -378,7 +396,8 @@ class Trainer:
         dev = self.tm.device
         with self.tm._autocast():
             logits = model(**{k: v.to(dev) for k, v in batch.items()}).logits
-        loss = loss_fn(logits.float(), targets[batch_idx].to(dev))
+        target, known = (t[batch_idx].to(dev) for t in targets)
+        loss = loss_fn(logits.float(), target, known)
         loss.backward()
         torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], self.cfg.grad_clip)
         optimizer.step()
