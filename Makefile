@@ -12,7 +12,7 @@ CONFIG ?=
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet $(TORCH)
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,triage]"
 	touch $@
 
 setup: $(BIN)/.installed

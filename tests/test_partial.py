@@ -67,7 +67,15 @@ def _tiny_with_unknowns(tmp_path, unknown_label: list[str]):
 
 def test_tfidf_label_ignores_rows_that_do_not_cover_it(tmp_path):
     train_p, dev_p = _tiny_with_unknowns(tmp_path, [])
-    sets = [f"dev={dev_p}", f"test={dev_p}", "model=tfidf", "tfidf_min_df=1", "calibrate=false", "tune_thresholds=false"]
+    sets = [
+        f"dev={dev_p}",
+        f"test={dev_p}",
+        "model=tfidf",
+        "tfidf_min_df=1",
+        "calibrate=false",
+        "tune_thresholds=false",
+        "swap_augment=false",
+    ]
     masked = train.train(load_config(None, [f"train=[{train_p}]", f"output={tmp_path / 'masked'}", *sets]))
     # The same extra rows as full negatives: money_politics must now score them lower.
     rows = [json.loads(line) for line in train_p.read_text().splitlines()]

@@ -11,7 +11,7 @@ from netralitas_nlp import evaluate, train
 from netralitas_nlp.config import load_config
 from netralitas_nlp.data import Example, read_examples
 from netralitas_nlp.suite import SuiteSet, covered_report, run_suite
-from netralitas_nlp.swap import augment
+from netralitas_nlp.swap import augment, swap_some
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +67,12 @@ def test_augment_adds_swapped_copies_with_the_same_labels(tiny_model):
     for ex in extra:
         assert ex.text not in originals and ex.meta["augmented"] == "candidate_swap"
     assert {tuple(ex.labels) for ex in extra} <= {tuple(ex.labels) for ex in exs}
+
+
+def test_swap_some_is_seeded_and_permutes_about_half():
+    texts = [f"ayo coblos paslon 0{1 + i % 3} ya" for i in range(400)]
+    a, b = swap_some(texts, random.Random(5)), swap_some(texts, random.Random(5))
+    assert a == b  # the same seed replays the same epoch (resume)
+    changed = sum(x != y for x, y in zip(a, texts))
+    assert 150 < changed < 250
+    assert swap_some(["jalan desa rusak"], random.Random(0), share=1.0) == ["jalan desa rusak"]

@@ -26,8 +26,9 @@ class Config:
     # third-party sets named in `train` as public:SLUG[/SPLIT] (see public.py); read by path, never copied
     public_root: str = ""  # empty: $NETRALITAS_SHARED_DATA or ../shared/data
     public_max_per_source: int = 0  # seeded sample of at most this many rows per public set; 0 = all
-    # add one copy of each training text that names a candidate, with the candidates permuted (swap.py)
-    swap_augment: bool = False
+    # teach invariance to which candidate a text names (swap.py): transformers see half of the texts
+    # permuted, re-drawn every epoch; sparse models get one permuted copy of each text naming a candidate
+    swap_augment: bool = True
     # decision rule: per-label thresholds tuned for F1 on dev, probabilities temperature-scaled
     tune_thresholds: bool = True
     calibrate: bool = True

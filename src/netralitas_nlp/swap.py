@@ -110,6 +110,12 @@ def augment(examples: list[Example], rng: random.Random) -> list[Example]:
     return out
 
 
+def swap_some(texts: list[str], rng: random.Random, share: float = 0.5) -> list[str]:
+    """`texts` with a random permutation applied to about `share` of them (a per-epoch augmentation)."""
+    perms = permutations()
+    return [swap_candidates(t, rng.choice(perms)) if rng.random() < share else t for t in texts]
+
+
 def swap_check(predictor, texts: list[str], top: int = 10) -> dict:
     """Flip rate per label over all permutations, and the largest probability shifts."""
     base = predictor.predict_proba(texts)

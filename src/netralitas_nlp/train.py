@@ -56,7 +56,7 @@ def read_train(cfg: Config) -> list[Example]:
     for spec in cfg.train:
         examples += read_public(spec, cfg) if spec.startswith(PUBLIC) else read_examples(spec)
     refuse_eval_only(examples)
-    if cfg.swap_augment:
+    if cfg.swap_augment and cfg.model != "transformer":  # transformers re-draw swaps every epoch instead
         from .swap import augment
 
         examples += augment(examples, random.Random(cfg.seed))

@@ -323,7 +323,9 @@ class Trainer:
             tqdm(total=total, initial=state["step"], desc="train", unit="step", mininterval=interval) as bar,
         ):
             while state["epoch"] < cfg.epochs and state["bad_epochs"] < cfg.patience:
-                self.run_epoch(enc, (targets, known), loss_fn, optimizer, scheduler, state, bar, log)
+                self.run_epoch(
+                    self.epoch_encoding(texts, enc, state["epoch"]), (targets, known), loss_fn, optimizer, scheduler, state, bar, log
+                )
                 f1 = self.dev_f1(dev) if dev is not None else float(state["epoch"])
                 self.write_log(log, {"epoch": state["epoch"], "dev_macro_f1_tuned": f1})
                 bar.write(f"epoch {state['epoch']}: dev macro-F1 (thresholds tuned) {f1:.4f}", file=sys.stderr)  # stdout: path only
@@ -335,6 +337,18 @@ class Trainer:
                 self.save_checkpoint(state, best, optimizer, scheduler)
         if best is not None:
             model.load_state_dict(best)
+
+    def epoch_encoding(self, texts: list[str], enc: dict, epoch: int) -> dict:
+        """With `swap_augment`, each epoch sees half of the texts that name a candidate permuted.
+
+        Re-drawn every epoch (seeded by epoch, so `--resume` replays it), the model meets the same
+        text under several candidate numbers at no extra steps, unlike added copies.
+        """
+        if not self.cfg.swap_augment:
+            return enc
+        from .swap import swap_some
+
+        return self.tokenize(swap_some(texts, random.Random(f"{self.cfg.seed}:swap:{epoch}")))
 
     def run_epoch(self, enc, targets, loss_fn, optimizer, scheduler, state: dict, bar, log) -> None:
         self.tm.model.train()
