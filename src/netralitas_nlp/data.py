@@ -290,11 +290,7 @@ def read_many(paths: list[str | Path]) -> list[Example]:
 
 def label_mask(examples: list[Example]) -> np.ndarray:
     """(n, n_labels) 0/1 array: 1 where the example's source speaks about the label."""
-    m = np.zeros((len(examples), len(LABELS)), dtype=np.int64)
-    for i, ex in enumerate(examples):
-        for lab in ex.covered:
-            m[i, LABEL_INDEX[lab]] = 1
-    return m
+    return _multi_hot([ex.covered for ex in examples])
 
 
 def write_jsonl(examples: list[Example], path: str | Path) -> None:
@@ -307,9 +303,13 @@ def write_jsonl(examples: list[Example], path: str | Path) -> None:
 
 def label_matrix(examples: list[Example]) -> np.ndarray:
     """Multi-hot (n, n_labels) int array in taxonomy order."""
-    y = np.zeros((len(examples), len(LABELS)), dtype=np.int64)
-    for i, ex in enumerate(examples):
-        for lab in ex.labels:
+    return _multi_hot([ex.labels for ex in examples])
+
+
+def _multi_hot(label_lists: list[list[str]]) -> np.ndarray:
+    y = np.zeros((len(label_lists), len(LABELS)), dtype=np.int64)
+    for i, labels in enumerate(label_lists):
+        for lab in labels:
             y[i, LABEL_INDEX[lab]] = 1
     return y
 
