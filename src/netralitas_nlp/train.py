@@ -63,6 +63,10 @@ def read_train(cfg: Config) -> list[Example]:
     return examples
 
 
+def public_root(cfg: Config) -> Path | None:
+    return Path(cfg.public_root) if cfg.public_root else None  # None: public.DEFAULT_ROOT
+
+
 def parse_public(spec: str) -> tuple[str, str]:
     slug, _, split = spec[len(PUBLIC) :].partition("/")
     return slug, split or "all"
@@ -75,7 +79,7 @@ def read_public(spec: str, cfg: Config) -> list[Example]:
     slug, split = parse_public(spec)
     if slug not in public.SOURCES:
         raise ValueError(f"unknown public source {slug!r} in train (known: {sorted(public.SOURCES)})")
-    examples = public.load_source(slug, root=Path(cfg.public_root) if cfg.public_root else None, split=split)
+    examples = public.load_source(slug, root=public_root(cfg), split=split)
     cap = cfg.public_max_per_source
     if cap and len(examples) > cap:
         examples = random.Random(f"{cfg.seed}:{spec}").sample(examples, cap)
@@ -99,7 +103,7 @@ def file_card(spec: str, cfg: Config) -> list[dict]:
     from . import public
 
     slug, split = parse_public(spec)
-    folder = public.source_dir(slug, Path(cfg.public_root) if cfg.public_root else None)
+    folder = public.source_dir(slug, public_root(cfg))
     return [
         {"path": str(folder / f), "sha256": fingerprint(folder / f), "spec": spec, "max_rows": cfg.public_max_per_source}
         for f in public.SOURCES[slug].files

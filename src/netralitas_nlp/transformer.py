@@ -307,7 +307,7 @@ class Trainer:
         set_threads(cfg.threads)
         torch.manual_seed(cfg.seed)
         self.freeze(model)
-        enc = self.tokenize(texts)
+        enc = None if cfg.swap_augment else self.tokenize(texts)  # augmented runs tokenize per epoch
         total = math.ceil(len(texts) / cfg.batch_size) * cfg.epochs
         optimizer, scheduler = self.optimizer(model, total)
         loss_fn = self.loss(y, mask).to(self.tm.device)
@@ -338,7 +338,7 @@ class Trainer:
         if best is not None:
             model.load_state_dict(best)
 
-    def epoch_encoding(self, texts: list[str], enc: dict, epoch: int) -> dict:
+    def epoch_encoding(self, texts: list[str], enc: dict | None, epoch: int) -> dict:
         """With `swap_augment`, each epoch sees half of the texts that name a candidate permuted.
 
         Re-drawn every epoch (seeded by epoch, so `--resume` replays it), the model meets the same

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import score
-from ..data import DataError, iter_rows, parse_labels
+from ..data import DataError, fingerprint, iter_rows, parse_labels
 from ..labels import LABELS
 from ..pii import mask_pii
 from .db import ImportBatch, Item, pack_labels, utcnow
@@ -220,7 +220,9 @@ def import_scored(
         "flags": [c for c in columns if _norm(c) in FLAG_COLUMNS],
     }
     result = ImportResult(text_column=text_col, id_column=id_col, scored_here=bool(model))
-    batch = ImportBatch(filename=filename[:255], source=source[:200], model=model[:255], sha256=_sha256(path), user_id=user_id, counts={})
+    batch = ImportBatch(
+        filename=filename[:255], source=source[:200], model=model[:255], sha256=fingerprint(path), user_id=user_id, counts={}
+    )
     db.add(batch)
     db.flush()
     seen: set[str] = set()
@@ -251,14 +253,6 @@ def import_scored(
     batch.counts = result.counts()
     result.batch_id = batch.id
     return result
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def import_file(
