@@ -34,7 +34,7 @@ def read_password(stdin: bool) -> str:
 
 
 def cmd_create_user(a: argparse.Namespace) -> int:
-    from .app import create_user
+    from .services.users import create_user
 
     _, factory = open_db(a.database_url)
     try:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..labels import LABELS
 from .db import Decision, Item, User
+from .states import STATUSES
 
 COLOURS = {"partisanship": "#1f77b4", "intimidation": "#d62728", "hoax_hate": "#9467bd", "money_politics": "#2ca02c"}
 CHART_W, CHART_H, PAD_L, PAD_B, PAD_T = 720, 260, 40, 50, 10
@@ -123,7 +124,7 @@ def figures(db: Session) -> dict:
         "by_basis": by_basis,
         "chart": chart(by_period),
         "throughput": throughput(db),
-        "status": {s: status[s] for s in ("new", "reviewed", "escalated")},
+        "status": {s: status[s] for s in STATUSES},
         "total": len(items),
         "colours": COLOURS,
     }

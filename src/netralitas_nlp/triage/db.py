@@ -16,9 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
 from ..labels import LABELS
+from .states import ROLES, Status
+from .states import STATUSES as STATUSES  # re-exported: callers have imported it from here
 
-ROLES = ("reviewer", "supervisor", "admin")  # each role may do everything the ones before it may
-STATUSES = ("new", "reviewed", "escalated")
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -89,24 +89,31 @@ class ImportBatch(Base):
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-class Item(Base):
+def score_column(label: str) -> str:
+    """The items column holding the model's probability for `label`."""
+    return f"p_{label}"
+
+
+# One nullable probability column per label of labels.py, in taxonomy order. Built as a mixin
+# because declarative mapping reads columns from class attributes; the migrations create the same
+# columns, and test_migration_matches_models_and_is_idempotent checks that the two agree.
+ScoreColumns = type("ScoreColumns", (), {score_column(lab): mapped_column(Float, nullable=True) for lab in LABELS})
+
+
+class Item(ScoreColumns, Base):
     __tablename__ = "items"
     # Two complaint systems may both number their reports from 1: an item is (source, source id).
     __table_args__ = (UniqueConstraint("source", "source_id", name="uq_items_source_source_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[str] = mapped_column(String(200))  # the source system's id; unique within its source
     text: Mapped[str] = mapped_column(Text)
-    p_partisanship: Mapped[float | None] = mapped_column(Float)
-    p_intimidation: Mapped[float | None] = mapped_column(Float)
-    p_hoax_hate: Mapped[float | None] = mapped_column(Float)
-    p_money_politics: Mapped[float | None] = mapped_column(Float)
     model_labels: Mapped[str] = mapped_column(String(200), default=";")
     final_labels: Mapped[str | None] = mapped_column(String(200))  # the latest human decision
     actor_not_asn: Mapped[bool] = mapped_column(Boolean, default=False)
     priority: Mapped[float | None] = mapped_column(Float, index=True)
     evidence: Mapped[str] = mapped_column(Text, default="")
     score_status: Mapped[str] = mapped_column(String(200), default="ok")
-    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=Status.NEW.value, index=True)
     source: Mapped[str] = mapped_column(String(200), default="", index=True)
     unit: Mapped[str | None] = mapped_column(String(200), index=True)
     region: Mapped[str | None] = mapped_column(String(200), index=True)
@@ -120,7 +127,7 @@ class Item(Base):
     decisions: Mapped[list[Decision]] = relationship(back_populates="item", order_by="Decision.id")
 
     def prob(self, label: str) -> float | None:
-        return getattr(self, f"p_{label}")
+        return getattr(self, score_column(label))
 
     @property
     def current_labels(self) -> list[str]:
@@ -134,7 +141,7 @@ class Decision(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    action: Mapped[str] = mapped_column(String(20))  # confirm | escalate | resolve
+    action: Mapped[str] = mapped_column(String(20))  # a states.Action value
     labels: Mapped[str] = mapped_column(String(200))
     actor_not_asn: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")

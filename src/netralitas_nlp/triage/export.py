@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..labels import LABELS
 from .db import Decision, Item, unpack_labels
+from .states import FINAL_ACTIONS, Status
 
 SUMMARY_COLUMNS = (
     "id",
@@ -39,12 +40,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # spreadsheet formula triggers
 
 
 def reviewed_items(db: Session) -> list[Item]:
-    stmt = select(Item).where(Item.status == "reviewed").options(selectinload(Item.decisions).selectinload(Decision.user)).order_by(Item.id)
+    with_history = selectinload(Item.decisions).selectinload(Decision.user)
+    stmt = select(Item).where(Item.status == Status.REVIEWED.value).options(with_history).order_by(Item.id)
     return list(db.scalars(stmt))
 
 
 def last_decision(item: Item) -> Decision | None:
-    final = [d for d in item.decisions if d.action in ("confirm", "resolve")]
+    final = [d for d in item.decisions if d.action in FINAL_ACTIONS]
     return final[-1] if final else None
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..labels import LABELS
-from .db import STATUSES, Item
+from .db import Item, score_column
+from .states import STATUSES
 
 PAGE_SIZE = 50
 
@@ -55,7 +56,7 @@ class Filters:
             # the human decision when there is one, else the model's labels
             out.append(or_(Item.final_labels.like(tag), Item.final_labels.is_(None) & Item.model_labels.like(tag)))
         # probability range: of the chosen label, else of "any label" (priority / 100)
-        col, scale = (getattr(Item, f"p_{self.label}"), 1.0) if self.label else (Item.priority, 100.0)
+        col, scale = (getattr(Item, score_column(self.label)), 1.0) if self.label else (Item.priority, 100.0)
         if (lo := _float(self.pmin)) is not None:
             out.append(col >= lo * scale)
         if (hi := _float(self.pmax)) is not None:
