@@ -24,7 +24,14 @@ def test_name_defaults_to_file_stem_and_output_dir():
 
 @pytest.mark.parametrize(
     "bad,msg",
-    [(["nope=1"], "unknown config key"), (["seed=abc"], "seed must be int"), (["calibrate=1"], "true or false"), (["seed"], "key=value"), (["loss=focl"], "loss must be one of bce, focal"), (["model=bert"], "model must be one of")],
+    [
+        (["nope=1"], "unknown config key"),
+        (["seed=abc"], "seed must be int"),
+        (["calibrate=1"], "true or false"),
+        (["seed"], "key=value"),
+        (["loss=focl"], "loss must be one of bce, focal"),
+        (["model=bert"], "model must be one of"),
+    ],
 )
 def test_bad_overrides(bad, msg):
     with pytest.raises(ValueError, match=msg):
