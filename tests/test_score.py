@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from netralitas_nlp import score, train
 from netralitas_nlp.config import load_config
 from netralitas_nlp.labels import LABELS
+from netralitas_nlp.scoring import service
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +132,7 @@ def test_resume_after_crash_loses_and_repeats_nothing(tmp_path, model_dir, monke
     inp = tmp_path / "in.csv"
     inp.write_text("id,text\n" + "".join(f"{i},teks nomor {i} kades bagi amplop\n" for i in range(25)), encoding="utf-8")
     out = tmp_path / "out.csv"
-    real = score.score_chunk
+    real = service.score_chunk
     calls = {"n": 0}
 
     def crashing(*a, **k):
@@ -140,14 +141,14 @@ def test_resume_after_crash_loses_and_repeats_nothing(tmp_path, model_dir, monke
             raise KeyboardInterrupt("simulated crash")
         return real(*a, **k)
 
-    monkeypatch.setattr(score, "score_chunk", crashing)
+    monkeypatch.setattr(service, "score_chunk", crashing)
     with pytest.raises(KeyboardInterrupt):
         run(model_dir, inp, out, "--chunk-size", "10")
     assert not out.exists() and (tmp_path / "out.csv.progress.json").exists()
     # Simulate a torn write after the last checkpoint: resume must cut it off.
     with open(tmp_path / "out.csv.partial.jsonl", "a") as f:
         f.write('{"row": 999, "fields": {"half')
-    monkeypatch.setattr(score, "score_chunk", real)
+    monkeypatch.setattr(service, "score_chunk", real)
     assert run(model_dir, inp, out, "--chunk-size", "10", "--resume") == 0
     assert [r["id"] for r in read_csv(out)] == [str(i) for i in range(25)]
 
@@ -184,3 +185,15 @@ def test_evidence_modes(tmp_path, model_dir):
     assert "serangan fajar" in read_csv(out)[0]["evidence"]  # a lexicon phrase
     assert run(model_dir, inp, out) == 0  # auto on a TF-IDF model: its own weights
     assert read_csv(out)[0]["evidence"].startswith("money_politics: ")
+
+
+def test_score_batch_is_the_pure_core(model_dir):
+    from netralitas_nlp.models import load_predictor
+    from netralitas_nlp.scoring import Policy, score_batch
+
+    predictor = load_predictor(model_dir, "auto")
+    texts = ["Kades bagi amplop buat coblos caleg, hub 081234567890", "Jalan desa rusak parah"]
+    recs = score_batch(predictor, texts, Policy(mask_pii=True))
+    assert [list(r) for r in recs] == [[f"p_{lab}" for lab in LABELS] + ["labels", "priority", "evidence"]] * 2
+    assert "money_politics" in recs[0]["labels"].split(";") and "0812" not in recs[0]["evidence"]
+    assert score_batch(predictor, [], Policy()) == []

@@ -162,7 +162,8 @@ def test_mean_pool_layer_computes_masked_mean_and_survives_save(tmp_path, tiny_b
 
 
 def test_onnx_export_int8_matches_torch_and_score_uses_it(tmp_path, tiny_splits, tiny_backbone):
-    from netralitas_nlp import export, score
+    from netralitas_nlp import export
+    from netralitas_nlp.models import load_predictor
     from netralitas_nlp.onnx_engine import OnnxModel
 
     out = train.train(tcfg(tiny_splits, tiny_backbone, tmp_path / "m"))
@@ -173,9 +174,9 @@ def test_onnx_export_int8_matches_torch_and_score_uses_it(tmp_path, tiny_splits,
     assert np.allclose(torch_logits, onnx_fp32, atol=1e-3)
     onnx_int8 = OnnxModel.load(out).logits(texts)
     assert np.corrcoef(torch_logits.ravel(), onnx_int8.ravel())[0, 1] > 0.95
-    predictor = score.load_engine(str(out), "auto", threads=1, batch_size=8)
+    predictor = load_predictor(str(out), "auto", threads=1, batch_size=8)
     assert isinstance(predictor.model, OnnxModel)
-    assert isinstance(score.load_engine(str(out), "torch", 1, 8).model, type(load_model(out).model))
+    assert isinstance(load_predictor(str(out), "torch", 1, 8).model, type(load_model(out).model))
 
 
 def test_train_cli_prints_only_the_model_path(tmp_path, tiny_splits, tiny_backbone, capsys):

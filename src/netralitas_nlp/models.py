@@ -89,8 +89,7 @@ class Predictor:
         (directory / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
 
-def load_model(directory: str | Path) -> Predictor:
-    directory = Path(directory)
+def _read_meta(directory: Path) -> dict:
     meta_path = directory / META_FILE
     if not meta_path.exists():
         raise FileNotFoundError(
@@ -99,7 +98,10 @@ def load_model(directory: str | Path) -> Predictor:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if tuple(meta["labels"]) != LABELS:
         raise ValueError(f"{directory}: model labels {meta['labels']} differ from this version's {list(LABELS)}")
-    model = model_class(meta["kind"]).load(directory)
+    return meta
+
+
+def _predictor(directory: Path, meta: dict, model: Any) -> Predictor:
     return Predictor(
         model=model,
         kind=meta["kind"],
@@ -108,3 +110,38 @@ def load_model(directory: str | Path) -> Predictor:
         name=directory.name,
         candidates=Candidates.from_dict(meta["blind_candidates"]) if meta.get("blind_candidates") else None,
     )
+
+
+def load_model(directory: str | Path) -> Predictor:
+    directory = Path(directory)
+    meta = _read_meta(directory)
+    return _predictor(directory, meta, model_class(meta["kind"]).load(directory))
+
+
+ENGINES = ("auto", "torch", "onnx")
+
+
+def load_predictor(directory: str | Path, engine: str = "auto", threads: int = 0, batch_size: int = 64) -> Predictor:
+    """The predictor that scores, its engine chosen before anything loads.
+
+    `onnx`: the exported int8 model (`onnx/model.int8.onnx`). `auto`: that when a transformer has
+    one, else the saved model. `torch`: the saved model. `threads` and `batch_size` apply to the
+    transformer and ONNX engines; the sparse kinds have neither. Calibration, thresholds and
+    candidate blinding are the Predictor's, whichever engine computes the logits.
+    """
+    from .onnx_engine import INT8_FILE, ONNX_DIR, OnnxModel
+
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (known: {list(ENGINES)})")
+    directory = Path(directory)
+    meta = _read_meta(directory)
+    kind = meta["kind"]
+    exported = (directory / ONNX_DIR / INT8_FILE).exists()
+    if engine == "onnx" or (engine == "auto" and exported and kind == "transformer"):
+        # The saved model is loaded only if gradient evidence is asked for.
+        model = OnnxModel.load(directory, threads=threads, batch_size=batch_size, load_fallback=lambda: model_class(kind).load(directory))
+    elif kind == "transformer":  # the only kind with run-time batch and thread settings
+        model = model_class(kind).load(directory, batch_size=batch_size, threads=threads)
+    else:
+        model = model_class(kind).load(directory)
+    return _predictor(directory, meta, model)

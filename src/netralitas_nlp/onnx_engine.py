@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,14 +25,17 @@ INT8_FILE = "model.int8.onnx"
 
 
 class OnnxModel:
-    def __init__(self, session, tokenizer, max_length: int, batch_size: int, fallback=None):
+    def __init__(self, session, tokenizer, max_length: int, batch_size: int, fallback=None, load_fallback: Callable[[], Any] | None = None):
         self.session, self.tokenizer = session, tokenizer
         self.max_length, self.batch_size = max_length, batch_size
         self.input_names = {i.name for i in session.get_inputs()}
         self.fallback = fallback  # the torch model, for evidence (gradients)
+        self.load_fallback = load_fallback  # or how to load it, on first use: most runs never need it
 
     @classmethod
-    def load(cls, directory: Path, threads: int = 0, batch_size: int = 64, int8: bool = True, fallback=None) -> OnnxModel:
+    def load(
+        cls, directory: Path, threads: int = 0, batch_size: int = 64, int8: bool = True, fallback=None, load_fallback=None
+    ) -> OnnxModel:
         import onnxruntime as ort
         from transformers import AutoTokenizer
 
@@ -44,7 +49,7 @@ class OnnxModel:
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         settings = json.loads((directory / "inference.json").read_text(encoding="utf-8"))
-        return cls(session, AutoTokenizer.from_pretrained(directory), settings["max_length"], batch_size, fallback)
+        return cls(session, AutoTokenizer.from_pretrained(directory), settings["max_length"], batch_size, fallback, load_fallback)
 
     def logits(self, texts: list[str]) -> np.ndarray:
         """(n, k) logits, windows and max-over-windows exactly as the torch path."""
@@ -55,6 +60,8 @@ class OnnxModel:
         return windowed_logits(self.tokenizer, texts, self.max_length, self.batch_size, len(LABELS), run, "np")
 
     def evidence(self, texts: list[str], labels: list[list[str]]) -> list[dict[str, list[str]]]:
+        if self.fallback is None and self.load_fallback is not None:
+            self.fallback = self.load_fallback()
         if self.fallback is None:
             return [{} for _ in texts]
         return self.fallback.evidence(texts, labels)

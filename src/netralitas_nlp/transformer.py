@@ -247,12 +247,19 @@ class TransformerModel:
         )
 
     @classmethod
-    def load(cls, directory: Path) -> TransformerModel:
+    def load(cls, directory: Path, batch_size: int | None = None, threads: int = 0) -> TransformerModel:
+        """The saved model; `batch_size` (default: the saved one) and `threads` are run-time choices of the scorer."""
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         settings = json.loads((directory / "inference.json").read_text(encoding="utf-8"))
         model = AutoModelForSequenceClassification.from_pretrained(directory)
-        return cls(model, AutoTokenizer.from_pretrained(directory), settings["max_length"], settings["batch_size"])
+        return cls(
+            model,
+            AutoTokenizer.from_pretrained(directory),
+            settings["max_length"],
+            settings["batch_size"] if batch_size is None else batch_size,
+            threads,
+        )
 
     # -- training
     @classmethod

@@ -1,4 +1,4 @@
-"""Import a scored file (the output of `score`) or a raw export, scored here by `score.run`.
+"""Import a scored file (the output of `score`) or a raw export, scored here by the scoring service.
 
 Nothing is silently dropped: every row is new, a duplicate of a source id already present, imported
 but flagged as unscored (its `status` is not `ok`), or rejected with a reason; the counts are shown
@@ -11,17 +11,19 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import score
 from ..data import DataError, fingerprint, iter_rows, parse_labels
 from ..labels import LABELS
 from ..pii import mask_pii
+from ..scoring import ID_COLUMNS, MAX_CHARS, OUTPUT_COLUMNS, TEXT_COLUMNS, Policy, ScoreSettings, detect_column, score_rows
 from .db import ImportBatch, Item, pack_labels, utcnow
 
 UNIT_COLUMNS = ("unit", "unit_kerja", "satker", "instansi", "opd", "skpd", "dinas")
@@ -75,7 +77,7 @@ def find_column(columns: list[str], candidates: tuple[str, ...]) -> str | None:
 
 
 def is_scored(columns: list[str]) -> bool:
-    return set(score.OUTPUT_COLUMNS) <= set(columns)
+    return set(OUTPUT_COLUMNS) <= set(columns)
 
 
 def first_columns(path: Path) -> list[str]:
@@ -85,12 +87,15 @@ def first_columns(path: Path) -> list[str]:
     return list(first[1])
 
 
-def score_raw(path: Path, model_dir: str, workdir: Path, text_column: str | None, id_column: str | None, mask: bool) -> Path:
-    """Score a raw export with the same code path as `python -m netralitas_nlp.score`."""
-    out = workdir / "scored.jsonl"  # JSONL keeps the source's value types (true/false flags, numbers)
-    opts = score.Options(model=model_dir, input=path, output=out, text_column=text_column, id_column=id_column, mask_pii=mask)
-    score.run(opts)
-    return out
+def score_raw(path: Path, model_dir: str, text_column: str | None, id_column: str | None, mask: bool) -> Iterator[tuple[int, dict]]:
+    """Score a raw export with the same code path as `python -m netralitas_nlp.score`, in memory.
+
+    Rows are numbered 1, 2, ... as the lines of the scored JSONL file this used to write and re-read.
+    """
+    settings = ScoreSettings(
+        model=model_dir, input=path, output=path, text_column=text_column, id_column=id_column, policy=Policy(mask_pii=mask)
+    )
+    return enumerate((fields for _, fields in score_rows(settings)), start=1)
 
 
 def parse_date(value) -> str | None:
@@ -143,8 +148,8 @@ def build_item(raw: dict, cols: dict, source: str, mask: bool, path: Path, row: 
     """One Item from one row of a scored file; raises _Rejected with a reason."""
     value = raw.get(cols["text"])
     text = value if isinstance(value, str) else ("" if value is None else str(value))
-    if len(text) > score.MAX_CHARS:
-        raise _Rejected(f"text longer than {score.MAX_CHARS} characters ({len(text)})")
+    if len(text) > MAX_CHARS:
+        raise _Rejected(f"text longer than {MAX_CHARS} characters ({len(text)})")
     status = str(raw.get("status") or "").strip() or "ok"
     ok = status == "ok"
     try:
@@ -161,7 +166,7 @@ def build_item(raw: dict, cols: dict, source: str, mask: bool, path: Path, row: 
     evidence = str(raw.get("evidence") or "")
     if mask:
         text, evidence = mask_pii(text), mask_pii(evidence)
-    meta = {k: _json_safe(v) for k, v in raw.items() if k not in score.OUTPUT_COLUMNS and k != cols["text"]}
+    meta = {k: _json_safe(v) for k, v in raw.items() if k not in OUTPUT_COLUMNS and k != cols["text"]}
     return Item(
         source_id="",  # set by the caller, which knows the duplicates
         text=text,
@@ -201,14 +206,22 @@ def import_scored(
     text_column: str | None = None,
     id_column: str | None = None,
     mask: bool = False,
+    rows: Iterator[tuple[int, dict]] | None = None,
 ) -> ImportResult:
-    """Import a scored file into the items table (one transaction, committed by the caller)."""
+    """Import a scored file into the items table (one transaction, committed by the caller).
+
+    `rows`: the file's rows already scored in memory (a raw export); by default `path`'s own rows.
+    """
     try:
-        columns = first_columns(path)
+        rows = iter_rows(path) if rows is None else rows
+        first = next(rows, None)
+        if first is None:
+            raise ImportFailed("the file has no data rows")
+        columns = list(first[1])
         if not is_scored(columns):
-            raise ImportFailed(f"not a scored file: missing {sorted(set(score.OUTPUT_COLUMNS) - set(columns))}; choose a model to score it")
-        text_col = score.detect_column(columns, text_column, score.TEXT_COLUMNS, "text", path)
-        id_col = score.detect_column(columns, id_column, score.ID_COLUMNS, "id", path)
+            raise ImportFailed(f"not a scored file: missing {sorted(set(OUTPUT_COLUMNS) - set(columns))}; choose a model to score it")
+        text_col = detect_column(columns, text_column, TEXT_COLUMNS, "text", path)
+        id_col = detect_column(columns, id_column, ID_COLUMNS, "id", path)
     except DataError as e:
         raise ImportFailed(str(e)) from e
     cols = {
@@ -227,7 +240,7 @@ def import_scored(
     db.flush()
     seen: set[str] = set()
     try:
-        for row, raw in iter_rows(path):
+        for row, raw in chain([first], rows):
             result.rows += 1
             text = raw.get(text_col)
             sid = source_id_of(raw, id_col, text if isinstance(text, str) else str(text))
@@ -268,7 +281,10 @@ def import_file(
     id_column: str | None = None,
     mask: bool = False,
 ) -> ImportResult:
-    """A scored file is imported as it is; a raw one is first scored with `model_dir`."""
+    """A scored file is imported as it is; a raw one is first scored with `model_dir`.
+
+    `workdir` is no longer used (scoring no longer writes a temporary file); kept for the callers.
+    """
     try:
         scored = is_scored(first_columns(path))
     except DataError as e:
@@ -280,10 +296,11 @@ def import_file(
     if not model_dir:
         raise ImportFailed("this is a raw export (no p_<label>, labels, priority, evidence, status columns): choose a model to score it")
     try:
-        out = score_raw(path, model_dir, workdir, text_column, id_column, mask)
+        rows = score_raw(path, model_dir, text_column, id_column, mask)
     except DataError as e:
         raise ImportFailed(str(e)) from e
-    # The scored copy keeps the input's column names, so the same column choices apply.
+    # The scored rows keep the input's column names, so the same column choices apply.
+    name = Path(model_dir).name
     return import_scored(
-        db, out, filename=filename, source=source, user_id=user_id, model=Path(model_dir).name, text_column=text_column, id_column=id_column
+        db, path, filename=filename, source=source, user_id=user_id, model=name, text_column=text_column, id_column=id_column, rows=rows
     )

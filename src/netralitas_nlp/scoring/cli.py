@@ -1,0 +1,56 @@
+"""`python -m netralitas_nlp.score --model DIR INPUT -o OUTPUT`: arguments in, `service.score_file`, summary out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import MISSING, fields
+from pathlib import Path
+
+from ..data import DataError
+from .service import score_file
+from .settings import ENGINES, EVIDENCE_MODES, Policy, ScoreSettings
+
+# Defaults come from the settings dataclasses, so the CLI and the importer cannot drift apart.
+DEFAULTS = {f.name: f.default for f in fields(ScoreSettings) + fields(Policy) if f.default is not MISSING}
+
+
+def parse_args(argv: list[str] | None) -> ScoreSettings:
+    d = DEFAULTS
+    ap = argparse.ArgumentParser(prog="python -m netralitas_nlp.score", description="Score a CSV/TSV, Excel or JSONL export.")
+    ap.add_argument("--model", required=True, help="model directory")
+    ap.add_argument("input", type=Path)
+    ap.add_argument("-o", "--output", type=Path, required=True, help="output file; its extension picks the format")
+    ap.add_argument("--text-column")
+    ap.add_argument("--id-column")
+    ap.add_argument("--sheet", help="Excel sheet name (default: the first)")
+    ap.add_argument("--batch-size", type=int, default=d["batch_size"])
+    ap.add_argument("--threads", type=int, default=d["threads"], help="CPU threads (0 = all cores)")
+    ap.add_argument("--mask-pii", action="store_true", help="mask NIK, phone numbers and e-mails in text and evidence")
+    ap.add_argument("--resume", action="store_true", help="continue an interrupted run on the same input and output")
+    ap.add_argument("--engine", choices=ENGINES, default=d["engine"])
+    ap.add_argument("--chunk-size", type=int, default=d["chunk_size"], help="rows per chunk (bounds memory and resume granularity)")
+    ap.add_argument("--max-chars", type=int, default=d["max_chars"])
+    ap.add_argument("--rejects", type=Path, help="rejects file (default: OUTPUT stem + .rejects.csv)")
+    ap.add_argument(
+        "--evidence",
+        choices=EVIDENCE_MODES,
+        default=d["evidence"],
+        help="auto: model attribution for sparse models, lexicon matches for transformers (fast)",
+    )
+    a = ap.parse_args(argv)
+    policy = Policy(mask_pii=a.mask_pii, evidence=a.evidence)
+    run = {k: v for k, v in vars(a).items() if k not in ("mask_pii", "evidence")}
+    return ScoreSettings(**run, policy=policy)
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = parse_args(argv)
+    try:
+        summary = score_file(settings)
+    except (DataError, FileNotFoundError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(summary.line(), file=sys.stderr)
+    print(f"wrote {settings.output}; rejects in {settings.rejects_path}", file=sys.stderr)
+    return 0

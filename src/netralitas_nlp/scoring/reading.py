@@ -1,0 +1,87 @@
+"""Reading the rows to score and finding their text and id columns; the per-cell check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import chain
+from pathlib import Path
+
+from ..data import DataError, iter_rows
+
+TEXT_COLUMNS = (
+    "text",
+    "teks",
+    "isi",
+    "isi_laporan",
+    "isi_aduan",
+    "uraian",
+    "uraian_laporan",
+    "konten",
+    "content",
+    "caption",
+    "tweet",
+    "full_text",
+    "komentar",
+    "comment",
+    "pesan",
+    "message",
+    "laporan",
+    "aduan",
+    "deskripsi",
+    "description",
+    "body",
+)
+ID_COLUMNS = ("id", "no", "nomor", "tracking_id", "no_tracking", "kode", "id_laporan", "nomor_laporan")
+MAX_CHARS = 100_000  # longer cells are rejected: no post or complaint is this long, an attachment dump is
+
+Rows = Iterator[tuple[int, dict]]
+
+
+def _norm(name: str) -> str:
+    return name.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def detect_column(columns: list[str], wanted: str | None, candidates: tuple[str, ...], what: str, path: Path) -> str | None:
+    """The column asked for (which must exist), else the first known name; only a text column is required."""
+    if wanted is not None:
+        if wanted not in columns:
+            raise DataError(path, f"no {what} column {wanted!r}; columns are {columns}")
+        return wanted
+    by_norm = {_norm(c): c for c in columns}
+    for cand in candidates:
+        if cand in by_norm:
+            return by_norm[cand]
+    if what == "text":
+        raise DataError(path, f"no text column found (tried {', '.join(candidates)}); columns are {columns}; pass --text-column")
+    return None
+
+
+def check_text(value, max_chars: int) -> tuple[str | None, str]:
+    """(text, 'ok') or (None, reason) for one cell."""
+    if value is None:
+        return None, "empty text"
+    if not isinstance(value, str):
+        return None, f"not text ({type(value).__name__})"
+    if not value:
+        return None, "empty text"
+    if not value.strip():
+        return None, "whitespace-only text"
+    if len(value) > max_chars:
+        return None, f"text longer than {max_chars} characters ({len(value)})"
+    return value, "ok"
+
+
+def open_rows(path: Path, sheet: str | None) -> tuple[list[str], Rows]:
+    """The first row's columns and every row, the first included; a file with no data row is an error."""
+    rows = iter_rows(path, sheet)
+    first = next(rows, None)
+    if first is None:
+        raise DataError(path, "no data rows (header only?)")
+    return list(first[1]), chain([first], rows)
+
+
+def skip(rows: Rows, n: int) -> Rows:
+    """`rows` without its first `n` (already scored by an interrupted run)."""
+    for k, item in enumerate(rows):
+        if k >= n:
+            yield item

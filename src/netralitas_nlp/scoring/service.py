@@ -1,0 +1,120 @@
+"""Scoring a whole file: the one path behind the CLI and the triage importer.
+
+Every input row comes back, in order, with its original columns plus the score cells and `status`.
+`score_file` streams in chunks through the resume journal and writes the output by an atomic rename;
+`score_rows` yields the same records in memory, for callers that store them themselves.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from tqdm.auto import tqdm
+
+from ..labels import LABELS
+from ..models import Predictor, load_predictor
+from .core import chunks, score_chunk
+from .journal import Journal
+from .reading import ID_COLUMNS, TEXT_COLUMNS, Rows, detect_column, open_rows, skip
+from .settings import ScoreSettings
+from .writers import write_output
+
+
+@dataclass
+class Summary:
+    rows: int = 0
+    ok: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    labels: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        per = ", ".join(f"{lab}={self.labels[lab]}" for lab in LABELS)
+        rej = sum(self.rejected.values())
+        rate = self.ok / self.seconds if self.seconds else 0.0
+        return (
+            f"{self.rows} rows: {self.ok} scored, {rej} rejected {dict(self.rejected)}; flagged {per}; "
+            f"{self.seconds:.1f}s, {rate:.1f} scored rows/s"
+        )
+
+    def count(self, fields: dict) -> None:
+        self.rows += 1
+        if fields["status"] == "ok":
+            self.ok += 1
+            self.labels.update(x for x in fields["labels"].split(";") if x)
+        else:
+            self.rejected[fields["status"].split(" (")[0]] += 1
+
+    def to_dict(self) -> dict:
+        """The counts a journal checkpoint keeps (not the time: a resumed run times itself)."""
+        return {"rows": self.rows, "ok": self.ok, "rejected": dict(self.rejected), "labels": dict(self.labels)}
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> Summary:
+        return cls() if not d else cls(d["rows"], d["ok"], Counter(d["rejected"]), Counter(d["labels"]))
+
+
+@dataclass
+class _Source:
+    columns: list[str]
+    rows: Rows
+    text_col: str
+    id_col: str | None
+    predictor: Predictor
+
+
+def _open(settings: ScoreSettings, predictor: Predictor | None) -> _Source:
+    # Columns are checked before the model loads: a wrong file fails fast.
+    columns, rows = open_rows(settings.input, settings.sheet)
+    text_col = detect_column(columns, settings.text_column, TEXT_COLUMNS, "text", settings.input)
+    id_col = detect_column(columns, settings.id_column, ID_COLUMNS, "id", settings.input)
+    if predictor is None:
+        predictor = load_predictor(settings.model, settings.engine, threads=settings.threads, batch_size=settings.batch_size)
+    return _Source(columns, rows, text_col, id_col, predictor)
+
+
+def score_file(settings: ScoreSettings, predictor: Predictor | None = None) -> Summary:
+    """Score `settings.input` into `settings.output` and the rejects file; `predictor` defaults to `settings.model`'s."""
+    t0 = time.time()
+    src = _open(settings, predictor)
+    journal = Journal(settings.output, settings.input)
+    try:
+        state = journal.open(settings.resume)
+        summary = Summary.from_dict(state["summary"])
+        _journal_chunks(journal, src, settings, summary, state["rows_done"])
+    finally:
+        journal.close()
+    write_output(settings.output, settings.rejects_path, src.columns, src.id_col, journal.records, settings.input)
+    journal.remove()
+    summary.seconds = time.time() - t0
+    return summary
+
+
+def _journal_chunks(journal: Journal, src: _Source, settings: ScoreSettings, summary: Summary, done: int) -> None:
+    bar = tqdm(desc="score", unit="row", initial=done, mininterval=1 if sys.stderr.isatty() else 30)
+    for chunk in chunks(skip(src.rows, done), settings.chunk_size):
+        records = score_chunk(src.predictor, chunk, src.text_col, settings.policy, settings.max_chars)
+        for r in records:
+            summary.count(r["fields"])
+        journal.append(records, src.text_col, summary.to_dict())
+        bar.update(len(chunk))
+    bar.close()
+
+
+def score_rows(settings: ScoreSettings, predictor: Predictor | None = None) -> Iterator[tuple[int, dict]]:
+    """(input row number, output fields) for every row, in order, in memory: no journal, no output file.
+
+    The file, its columns and the model are checked when this is called, not at the first row.
+    """
+    src = _open(settings, predictor)
+    return _scored(src, settings)
+
+
+def _scored(src: _Source, settings: ScoreSettings) -> Iterator[tuple[int, dict]]:
+    for chunk in chunks(src.rows, settings.chunk_size):
+        for r in score_chunk(src.predictor, chunk, src.text_col, settings.policy, settings.max_chars):
+            yield r["row"], r["fields"]
