@@ -17,18 +17,20 @@ from pathlib import Path
 from .data import DataError, label_matrix, read_examples
 from .labels import LABELS
 from .metrics import multilabel_report
-from .models import load_model
+from .models import load_predictor
 from .report import render, render_suite
 from .suite import SEED_TEST, format_table, pool_sample, public_sets, real_sets, run_suite, seed_set
 from .swap import swap_check
 
 
-def evaluate_models(model_dirs: list[str], data_path: str, swap: bool = False) -> tuple[list[dict], list[str], object]:
+def evaluate_models(
+    model_dirs: list[str], data_path: str, swap: bool = False, engine: str = "torch"
+) -> tuple[list[dict], list[str], object]:
     examples = read_examples(data_path)
     texts, y = [ex.text for ex in examples], label_matrix(examples)
     runs = []
     for d in model_dirs:
-        predictor = load_model(d)
+        predictor = load_predictor(d, engine=engine)
         probs = predictor.predict_proba(texts)
         report = multilabel_report(y, probs, predictor.thresholds, LABELS)
         if swap:
@@ -65,7 +67,9 @@ def main_suite(args) -> int:
     sets = [seed_set(args.data or SEED_TEST), *real_sets(root), *public_sets(root)]
     try:
         pool = pool_sample(args.pool_sample, root=root) if args.pool_sample else []
-        result = run_suite(models, sets, swap_on=args.data or SEED_TEST, log=lambda m: print(m, file=sys.stderr), pool=pool)
+        result = run_suite(
+            models, sets, swap_on=args.data or SEED_TEST, log=lambda m: print(m, file=sys.stderr), pool=pool, engine=args.engine
+        )
     except (DataError, FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -85,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report", help="write an HTML report here")
     ap.add_argument("--swap-check", action="store_true", help="also measure decision flips when candidate numbers/names are permuted")
     ap.add_argument("--suite", action="store_true", help="seed test split + every evaluation-only public set + swap check")
+    ap.add_argument(
+        "--engine", choices=["torch", "onnx", "auto"], default="torch", help="engine to measure (onnx: the int8 export users score with)"
+    )
     ap.add_argument("--pool-sample", type=int, default=2000, help="with --suite: unlabelled pool posts for the swap check (0: none)")
     ap.add_argument("--shared", help="folder of the public sets (default: $NETRALITAS_SHARED_DATA or ../shared/data)")
     args = ap.parse_args(argv)
@@ -93,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.model or not args.data:
         ap.error("--model and --data are required (or use --suite)")
     try:
-        runs, texts, y = evaluate_models(args.model, args.data, swap=args.swap_check)
+        runs, texts, y = evaluate_models(args.model, args.data, swap=args.swap_check, engine=args.engine)
     except (DataError, FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

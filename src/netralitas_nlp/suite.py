@@ -129,14 +129,19 @@ def covered_report(examples: list[Example], probs: np.ndarray, thresholds: np.nd
 
 
 def run_suite(
-    model_dirs: list[str], sets: list[SuiteSet], swap_on: str | None = SEED_TEST, log=print, pool: list[str] | None = None
+    model_dirs: list[str],
+    sets: list[SuiteSet],
+    swap_on: str | None = SEED_TEST,
+    log=print,
+    pool: list[str] | None = None,
+    engine: str = "torch",
 ) -> dict:
     """Every model on every available set, each with the swap check; the full swap check on the seed
     test split, and on `pool` (unlabelled posts: flips need no labels)."""
-    from .models import load_model
+    from .models import load_predictor
 
-    predictors = [(str(d), load_model(d)) for d in model_dirs]
-    result = {"models": [{"model": name, "kind": p.kind} for name, p in predictors], "sets": [], "skipped": []}
+    predictors = [(str(d), load_predictor(d, engine=engine)) for d in model_dirs]
+    result = {"models": [{"model": name, "kind": p.kind} for name, p in predictors], "engine": engine, "sets": [], "skipped": []}
     for s in sets:
         if not s.available:
             log(f"skip {s.name}: {s.skip_reason}")
