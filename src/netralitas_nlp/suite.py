@@ -73,21 +73,27 @@ def public_sets(root: Path | None = None) -> list[SuiteSet]:
 
 
 def real_sets(root: Path | None = None) -> list[SuiteSet]:
-    """The real annotated set's test split (data/real/, joined with ../shared/data at run time)."""
+    """The real annotated set's test and dev splits (data/real/, joined with ../shared/data at run time)."""
     from . import real
 
-    path = real.real_path("test")
+    meaning = (
+        "Real 2017-2024 posts from the training-allowed pools of ../shared/data, selected by active learning and at random, "
+        "double-annotated by the project's guideline and adjudicated (data/README.md)."
+    )
+    roles = {
+        "test": "Held out from training and threshold tuning.",
+        "dev": "The default tunes thresholds on it: its F1 is optimistic for such models; listed for the swap check.",
+    }
     return [
         SuiteSet(
-            name="real test (data/real/test.jsonl)",
+            name=f"real {split} (data/real/{split}.jsonl)",
             covers=LABELS,
-            meaning="Real 2017-2024 posts from the training-allowed pools of ../shared/data, selected by active learning and "
-            "at random, double-annotated by the project's guideline and adjudicated (data/README.md). Held out from training "
-            "and threshold tuning.",
-            load=lambda: real.load_real("test", root),
-            available=path.exists() and real.available(root),
-            skip_reason=f"{path} or the ../shared/data sources it names not present",
+            meaning=f"{meaning} {role}",
+            load=lambda split=split: real.load_real(split, root),
+            available=real.real_path(split).exists() and real.available(root),
+            skip_reason=f"{real.real_path(split)} or the ../shared/data sources it names not present",
         )
+        for split, role in roles.items()
     ]
 
 
