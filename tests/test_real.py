@@ -105,3 +105,18 @@ def test_select_mix_is_unique_and_at_least_a_quarter_random():
     assert all("serangan fajar" in texts[i] for i, r in chosen if r["strategy"] == "query" and r["label"] == "money_politics")
     with pytest.raises(ValueError, match="unknown strategy"):
         select.select(texts, probs, [np.full(4, 0.5)] * 2, n=10, strategy="vibes")
+
+
+def test_cleanlab_flags_the_row_whose_label_contradicts_confident_probabilities():
+    from netralitas_nlp.audit import label_issues
+
+    rng = np.random.default_rng(1)
+    n = 60
+    y = np.zeros((n, 4), int)
+    for j in range(4):
+        y[j * 15 : j * 15 + 10, j] = 1  # ten positives per label
+    probs = np.clip(np.where(y == 1, 0.9, 0.05) + rng.normal(0, 0.02, (n, 4)), 0.01, 0.99)
+    y[58, 0] = 1  # a row the model is sure is not partisanship, labelled as partisanship
+    flags = label_issues(y, probs)
+    assert flags.shape == (n, 4) and flags[58, 0]
+    assert flags[:, 0].sum() <= 3  # the clean rows are left alone
