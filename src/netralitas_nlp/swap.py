@@ -346,13 +346,17 @@ def swap_check(
     touched = np.zeros(len(texts), dtype=bool)
     named = [mentions(t, cands) for t in texts]
     directions: dict[str, list[np.ndarray]] = {}
+    # What the model reads: a blinding predictor reads the same input for a text and its rotation,
+    # and a model scores the same input the same way, so only inputs that differ are re-scored.
+    read = getattr(predictor, "inputs", lambda ts: ts)
+    base_inputs = read(texts)
     for perm in permutations():
         swapped = [swap_candidates(t, perm, cands) for t in texts]
         changed = np.array([s != t for s, t in zip(swapped, texts)], dtype=bool)
         touched |= changed
         probs = base.copy()
-        if changed.any():
-            idx = np.flatnonzero(changed)
+        idx = [i for i in np.flatnonzero(changed) if read([swapped[i]])[0] != base_inputs[i]]
+        if idx:
             probs[idx] = predictor.predict_proba([swapped[i] for i in idx])
         flipped |= predictor.decide(probs) != base_dec
         max_shift = np.maximum(max_shift, np.abs(probs - base))
