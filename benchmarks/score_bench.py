@@ -130,11 +130,12 @@ def main() -> int:
 
     import torch
 
+    from netralitas_nlp.modeldir import ModelDir
     from netralitas_nlp.models import load_model
-    from netralitas_nlp.onnx_engine import INT8_FILE, ONNX_DIR, OnnxModel, export_onnx
+    from netralitas_nlp.onnx_engine import OnnxModel, export_onnx
 
     model_dir = Path(args.model)
-    if not (model_dir / ONNX_DIR / INT8_FILE).exists():
+    if not ModelDir(model_dir).is_exported():
         export_onnx(model_dir, int8=True)
     torch.set_num_threads(args.threads or torch.get_num_threads())
     texts = realistic_texts(args.n)
@@ -176,12 +177,12 @@ def main() -> int:
 
 
 def rss_report(args, model_dir: Path) -> int:
-    from netralitas_nlp.onnx_engine import INT8_FILE, ONNX_DIR
+    from netralitas_nlp.modeldir import ModelDir
 
     tmp = Path(args.tmp)
     tmp.mkdir(parents=True, exist_ok=True)
     rss_model = args.rss_model or str(model_dir)
-    engine = "onnx" if (Path(rss_model) / ONNX_DIR / INT8_FILE).exists() else "torch"
+    engine = "onnx" if ModelDir(rss_model).is_exported() else "torch"
     mb, secs = peak_rss_of_score(rss_model, args.rss_rows, engine, tmp)
     print(
         f"score on a {args.rss_rows:,}-row CSV ({rss_model}, engine {engine}): peak RSS {mb:.0f} MB, {secs:.0f} s, "

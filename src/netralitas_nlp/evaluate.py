@@ -17,6 +17,7 @@ from pathlib import Path
 from .data import DataError, label_matrix, read_examples
 from .labels import LABELS
 from .metrics import multilabel_report
+from .modeldir import ModelDir
 from .models import load_predictor
 from .report import render, render_suite
 from .suite import SEED_TEST, format_table, pool_sample, public_sets, real_sets, run_suite, seed_set
@@ -55,7 +56,7 @@ def to_json(runs: list[dict], data_path: str) -> dict:
 
 
 def all_models(root: str = "models") -> list[str]:
-    return sorted(str(p.parent) for p in Path(root).glob("*/netralitas.json"))
+    return [str(folder.path) for folder in ModelDir.listing(root)]
 
 
 def main_suite(args) -> int:

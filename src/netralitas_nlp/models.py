@@ -1,47 +1,32 @@
 """Saved-model handling shared by every model kind.
 
-A model kind is a class with `fit(texts, y, cfg, mask=, dev=, out_dir=, resume=)` (`mask`: 1 where a row's
-label is known, see data.py `covered`), `logits(texts) -> (n, k)`, `evidence(texts,
-label_ids) -> list[dict[label, list[str]]]`, `save(dir)` and `load(dir)`. The `Predictor` adds what
-is common to all kinds: temperature calibration and per-label thresholds, stored in
-`netralitas.json` next to the model files.
+A model kind follows `kinds.ModelKind` (one `fit` signature, `logits`, `evidence`, `save`, `load`,
+and its capabilities). The `Predictor` adds what is common to all kinds: temperature calibration,
+per-label thresholds and candidate blinding, stored in the model folder's metadata (`modeldir.ModelDir`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from .calibration import apply_temperature
+from .kinds import KINDS, ModelKind, model_class
 from .labels import LABELS
 from .metrics import binarize
+from .modeldir import ModelDir
 from .swap import Candidates, blind
 
-META_FILE = "netralitas.json"
-# kind -> "module:Class"; imported lazily so the sparse baselines never import torch
-KINDS = {
-    "tfidf": "netralitas_nlp.tfidf:TfidfModel",
-    "rules": "netralitas_nlp.rules:RulesModel",
-    "transformer": "netralitas_nlp.transformer:TransformerModel",
-}
-
-
-def model_class(kind: str) -> Any:
-    if kind not in KINDS:
-        raise ValueError(f"unknown model kind {kind!r} (known: {sorted(KINDS)})")
-    module, name = KINDS[kind].split(":")
-    return getattr(importlib.import_module(module), name)
+__all__ = ["ENGINES", "KINDS", "ModelKind", "Predictor", "load_model", "load_predictor", "model_class"]
 
 
 @dataclass
 class Predictor:
-    model: Any
+    # The kind's model, or an engine standing in for it (onnx_engine.OnnxModel) that computes the same logits.
+    model: ModelKind
     kind: str
     thresholds: np.ndarray
     temperature: float = 1.0
@@ -75,10 +60,15 @@ class Predictor:
         """The words or phrases behind each given label of each text."""
         return self.model.evidence(texts, labels)
 
+    @property
+    def kind_class(self) -> type[ModelKind]:
+        """The kind's class, whose capabilities hold whichever engine computes the logits."""
+        return model_class(self.kind)
+
     def save(self, directory: str | Path) -> None:
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        self.model.save(directory)
+        folder = ModelDir(directory)
+        folder.path.mkdir(parents=True, exist_ok=True)
+        self.model.save(folder.path)
         meta = {
             "kind": self.kind,
             "labels": list(LABELS),
@@ -86,22 +76,10 @@ class Predictor:
             "temperature": float(self.temperature),
             "blind_candidates": None if self.candidates is None else self.candidates.to_dict(),
         }
-        (directory / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        folder.write_meta(meta)
 
 
-def _read_meta(directory: Path) -> dict:
-    meta_path = directory / META_FILE
-    if not meta_path.exists():
-        raise FileNotFoundError(
-            f"{directory} is not a netralitas-nlp model directory (no {META_FILE}); train one with `python -m netralitas_nlp.train`"
-        )
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if tuple(meta["labels"]) != LABELS:
-        raise ValueError(f"{directory}: model labels {meta['labels']} differ from this version's {list(LABELS)}")
-    return meta
-
-
-def _predictor(directory: Path, meta: dict, model: Any) -> Predictor:
+def _predictor(directory: Path, meta: dict, model: ModelKind) -> Predictor:
     return Predictor(
         model=model,
         kind=meta["kind"],
@@ -113,9 +91,9 @@ def _predictor(directory: Path, meta: dict, model: Any) -> Predictor:
 
 
 def load_model(directory: str | Path) -> Predictor:
-    directory = Path(directory)
-    meta = _read_meta(directory)
-    return _predictor(directory, meta, model_class(meta["kind"]).load(directory))
+    folder = ModelDir(directory)
+    meta = folder.read_meta()
+    return _predictor(folder.path, meta, model_class(meta["kind"]).load(folder.path))
 
 
 ENGINES = ("auto", "torch", "onnx")
@@ -124,24 +102,25 @@ ENGINES = ("auto", "torch", "onnx")
 def load_predictor(directory: str | Path, engine: str = "auto", threads: int = 0, batch_size: int = 64) -> Predictor:
     """The predictor that scores, its engine chosen before anything loads.
 
-    `onnx`: the exported int8 model (`onnx/model.int8.onnx`). `auto`: that when a transformer has
-    one, else the saved model. `torch`: the saved model. `threads` and `batch_size` apply to the
-    transformer and ONNX engines; the sparse kinds have neither. Calibration, thresholds and
-    candidate blinding are the Predictor's, whichever engine computes the logits.
+    `onnx`: the exported int8 model (`ModelDir.onnx_file()`). `auto`: that when an exportable kind
+    has one, else the saved model. `torch`: the saved model. `threads` and `batch_size` apply to the
+    ONNX engine and to kinds with engine settings (the transformer); the sparse kinds have neither.
+    Calibration, thresholds and candidate blinding are the Predictor's, whichever engine computes
+    the logits.
     """
-    from .onnx_engine import INT8_FILE, ONNX_DIR, OnnxModel
+    from .onnx_engine import OnnxModel
 
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (known: {list(ENGINES)})")
-    directory = Path(directory)
-    meta = _read_meta(directory)
-    kind = meta["kind"]
-    exported = (directory / ONNX_DIR / INT8_FILE).exists()
-    if engine == "onnx" or (engine == "auto" and exported and kind == "transformer"):
+    folder = ModelDir(directory)
+    directory = folder.path
+    meta = folder.read_meta()
+    cls = model_class(meta["kind"])
+    if engine == "onnx" or (engine == "auto" and cls.exportable and folder.is_exported()):
         # The saved model is loaded only if gradient evidence is asked for.
-        model = OnnxModel.load(directory, threads=threads, batch_size=batch_size, load_fallback=lambda: model_class(kind).load(directory))
-    elif kind == "transformer":  # the only kind with run-time batch and thread settings
-        model = model_class(kind).load(directory, batch_size=batch_size, threads=threads)
+        model = OnnxModel.load(directory, threads=threads, batch_size=batch_size, load_fallback=lambda: cls.load(directory))
+    elif cls.has_engine_settings:
+        model = cls.load(directory, batch_size=batch_size, threads=threads)  # type: ignore[call-arg]
     else:
-        model = model_class(kind).load(directory)
+        model = cls.load(directory)
     return _predictor(directory, meta, model)

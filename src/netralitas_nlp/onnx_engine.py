@@ -1,4 +1,4 @@
-"""ONNX Runtime inference for transformer model directories (`onnx/model.int8.onnx`).
+"""ONNX Runtime inference for exportable model directories (`ModelDir.onnx_file()`: `onnx/model.int8.onnx`).
 
 Dynamic int8 quantisation (weights int8, activations quantised per batch at run time) uses the
 CPU's VNNI int8 units; on the project's AVX-512 machines that is the fast path of `score`.
@@ -8,7 +8,6 @@ quantisation error (measured in `benchmarks/score_bench.py`).
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -17,11 +16,8 @@ from typing import Any
 import numpy as np
 
 from .labels import LABELS
+from .modeldir import ModelDir
 from .windows import windowed_logits
-
-ONNX_DIR = "onnx"
-FP32_FILE = "model.onnx"
-INT8_FILE = "model.int8.onnx"
 
 
 class OnnxModel:
@@ -39,7 +35,8 @@ class OnnxModel:
         import onnxruntime as ort
         from transformers import AutoTokenizer
 
-        path = directory / ONNX_DIR / (INT8_FILE if int8 else FP32_FILE)
+        folder = ModelDir(directory)
+        path = folder.onnx_file(int8)
         if not path.exists():
             raise FileNotFoundError(f"{path} not found; run `python -m netralitas_nlp.export --model {directory} --onnx --int8`")
         opts = ort.SessionOptions()
@@ -48,7 +45,7 @@ class OnnxModel:
         opts.inter_op_num_threads = 1
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-        settings = json.loads((directory / "inference.json").read_text(encoding="utf-8"))
+        settings = folder.read_inference()
         return cls(session, AutoTokenizer.from_pretrained(directory), settings["max_length"], batch_size, fallback, load_fallback)
 
     def logits(self, texts: list[str]) -> np.ndarray:
@@ -77,9 +74,9 @@ def export_onnx(directory: Path, int8: bool = True, opset: int = 17) -> Path:
     tok = AutoTokenizer.from_pretrained(directory)
     sample = tok(["contoh teks pendek", "contoh teks yang sedikit lebih panjang untuk ekspor"], padding=True, return_tensors="pt")
     names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in sample]
-    out_dir = directory / ONNX_DIR
-    out_dir.mkdir(exist_ok=True)
-    fp32 = out_dir / FP32_FILE
+    folder = ModelDir(directory)
+    folder.onnx_dir.mkdir(exist_ok=True)
+    fp32 = folder.onnx_file(int8=False)
     axes = {n: {0: "batch", 1: "sequence"} for n in names}
     with torch.no_grad():
         torch.onnx.export(
@@ -96,7 +93,7 @@ def export_onnx(directory: Path, int8: bool = True, opset: int = 17) -> Path:
         return fp32
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    int8_path = out_dir / INT8_FILE
+    int8_path = folder.onnx_file(int8=True)
     # Per-channel scales keep the int8 decisions close to fp32 (per-tensor flips more labels).
     quantize_dynamic(str(fp32), str(int8_path), weight_type=QuantType.QInt8, per_channel=True)
     return int8_path

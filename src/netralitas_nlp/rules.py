@@ -15,9 +15,8 @@ import numpy as np
 import yaml
 
 from .labels import LABELS
+from .modeldir import ModelDir
 from .normalize import normalize
-
-LEXICON_FILE = "lexicon.yaml"
 
 
 @lru_cache(maxsize=1)
@@ -26,6 +25,11 @@ def default_lexicon_text() -> str:
 
 
 class RulesModel:
+    folds_temperature = False
+    exportable = False
+    has_engine_settings = False
+    cheap_evidence = True
+
     def __init__(self, lexicon_text: str):
         self.lexicon_text = lexicon_text
         spec = yaml.safe_load(lexicon_text)
@@ -36,7 +40,17 @@ class RulesModel:
         self.unless = {lab: [re.compile(p) for p in spec[lab].get("unless", [])] for lab in LABELS}
 
     @classmethod
-    def fit(cls, texts: list[str], y: np.ndarray, cfg, **_) -> RulesModel:
+    def fit(
+        cls,
+        texts: list[str],
+        y: np.ndarray,
+        cfg,
+        *,
+        mask: np.ndarray | None = None,
+        dev: tuple[list[str], np.ndarray] | None = None,
+        out_dir: Path | None = None,
+        resume: bool = False,
+    ) -> RulesModel:
         return cls(default_lexicon_text())  # nothing is learned: the lexicon is written by hand
 
     def matches(self, text: str) -> dict[str, list[str]]:
@@ -58,8 +72,8 @@ class RulesModel:
         return [{lab: self.matches(t)[lab] for lab in labs} for t, labs in zip(texts, labels)]
 
     def save(self, directory: Path) -> None:
-        (directory / LEXICON_FILE).write_text(self.lexicon_text, encoding="utf-8")
+        ModelDir(directory).lexicon.write_text(self.lexicon_text, encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path) -> RulesModel:
-        return cls((directory / LEXICON_FILE).read_text(encoding="utf-8"))
+        return cls(ModelDir(directory).lexicon.read_text(encoding="utf-8"))

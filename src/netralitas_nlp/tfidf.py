@@ -17,9 +17,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from .labels import LABEL_INDEX, LABELS
+from .modeldir import ModelDir
 from .normalize import normalize
 
-MODEL_FILE = "tfidf.joblib"
 # Function words are kept as features (negation and particles carry meaning: "kalau tidak pilih")
 # but a term made only of them explains nothing to a reader, so evidence skips it.
 FUNCTION_WORDS = frozenset(
@@ -72,11 +72,27 @@ FUNCTION_WORDS = frozenset(
 
 
 class TfidfModel:
+    folds_temperature = False
+    exportable = False
+    has_engine_settings = False
+    cheap_evidence = True
+
     def __init__(self, word: TfidfVectorizer, char: TfidfVectorizer, coef: np.ndarray, intercept: np.ndarray):
         self.word, self.char, self.coef, self.intercept = word, char, coef, intercept
 
     @classmethod
-    def fit(cls, texts: list[str], y: np.ndarray, cfg, mask: np.ndarray | None = None, **_) -> TfidfModel:
+    def fit(
+        cls,
+        texts: list[str],
+        y: np.ndarray,
+        cfg,
+        *,
+        mask: np.ndarray | None = None,
+        dev: tuple[list[str], np.ndarray] | None = None,
+        out_dir: Path | None = None,
+        resume: bool = False,
+    ) -> TfidfModel:
+        """One logistic regression per label on word and character tf-idf; `dev`, `out_dir` and `resume` are unused."""
         prep = partial(normalize, slang=cfg.slang, lowercase=True)
         word = TfidfVectorizer(
             preprocessor=prep,
@@ -131,11 +147,12 @@ class TfidfModel:
 
     def save(self, directory: Path) -> None:
         joblib.dump(
-            {"word": self.word, "char": self.char, "coef": self.coef, "intercept": self.intercept, "labels": LABELS}, directory / MODEL_FILE
+            {"word": self.word, "char": self.char, "coef": self.coef, "intercept": self.intercept, "labels": LABELS},
+            ModelDir(directory).tfidf,
         )
 
     @classmethod
     def load(cls, directory: Path) -> TfidfModel:
         # joblib unpickles: load model directories only from sources you trust.
-        d = joblib.load(directory / MODEL_FILE)
+        d = joblib.load(ModelDir(directory).tfidf)
         return cls(d["word"], d["char"], d["coef"], d["intercept"])

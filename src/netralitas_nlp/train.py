@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import platform
 import random
 import sys
@@ -25,6 +24,7 @@ from .config import Config, load_config, save_config
 from .data import DataError, Example, fingerprint, label_mask, label_matrix, read_examples, read_many
 from .labels import LABELS
 from .metrics import multilabel_report
+from .modeldir import ModelDir
 from .models import Predictor, model_class
 from .swap import PRESIDENTIAL_2024, Candidates, blind, swap_check
 
@@ -179,7 +179,7 @@ def fit_decision_rule(model, cfg: Config, dev: list[Example], candidates: Candid
     temperature = fit_temperature(logits, y_dev) if cfg.calibrate else 1.0
     probs = apply_temperature(logits, temperature)
     thresholds = tune_thresholds(y_dev, probs) if cfg.tune_thresholds else np.full(len(LABELS), 0.5)
-    if hasattr(model, "fold_temperature"):
+    if type(model).folds_temperature:
         # Transformers carry T inside their head, so `pipeline` users get calibrated scores too.
         model.fold_temperature(temperature)
         log(f"calibration temperature {temperature:.3f} folded into the classification layer")
@@ -214,12 +214,10 @@ def train(cfg: Config, resume: bool = False) -> Path:
 
 
 def save_run(predictor: Predictor, cfg: Config, splits: dict, metrics: dict, out: Path) -> None:
-    predictor.save(out)
-    save_config(cfg, out / "config.yaml")
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
-    (out / "data.json").write_text(json.dumps(data_card(cfg, splits), indent=2), encoding="utf-8")
-    (out / "versions.json").write_text(json.dumps(versions(), indent=2), encoding="utf-8")
-    (out / "README.md").write_text(model_card(predictor, cfg, metrics), encoding="utf-8")
+    folder = ModelDir(out)
+    predictor.save(folder.path)
+    save_config(cfg, folder.config)
+    folder.write_run(metrics=metrics, data_card=data_card(cfg, splits), versions=versions(), card=model_card(predictor, cfg, metrics))
 
 
 def model_card(predictor: Predictor, cfg: Config, metrics: dict) -> str:
@@ -234,8 +232,8 @@ def model_card(predictor: Predictor, cfg: Config, metrics: dict) -> str:
 - Trained on: {", ".join(cfg.train)}; thresholds and temperature ({predictor.temperature:.3f}) fitted on {", ".join(cfg.dev)}.
 - Real posts: {real_note(metrics)}
 - Neutrality: {neutral_note(predictor, metrics)}
-- Reproduce: `python -m netralitas_nlp.train --config <this dir>/config.yaml`; data fingerprints in `data.json`,
-  package versions in `versions.json`, seed {cfg.seed}.
+- Reproduce: `python -m netralitas_nlp.train --config <this dir>/{ModelDir.CONFIG}`; data fingerprints in `{ModelDir.DATA_CARD}`,
+  package versions in `{ModelDir.VERSIONS}`, seed {cfg.seed}.
 
 ## Test split ({cfg.test}, n={t["n"]})
 macro-F1 {t["macro_f1"]:.3f} · micro-F1 {t["micro_f1"]:.3f} · none_fpr {t["none_fpr"]:.3f} · ECE {t["ece"]:.3f}
@@ -266,7 +264,7 @@ def neutral_note(predictor: Predictor, metrics: dict) -> str:
     measured = f" Swap check on the test split: {flips:.2%} of texts flip." if flips is not None else ""
     return (
         "candidate names, numbers, hashtags and parties are blinded to neutral placeholders before the model reads a "
-        "text (swap.blind; the list is in netralitas.json), so rotating them cannot change a decision." + measured
+        f"text (swap.blind; the list is in {ModelDir.META}), so rotating them cannot change a decision." + measured
     )
 
 

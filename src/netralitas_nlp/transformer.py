@@ -37,10 +37,8 @@ from .backbone import hub_error, resolve_backbone
 from .calibration import sigmoid, tune_thresholds
 from .labels import LABEL_INDEX, LABELS
 from .metrics import binarize, precision_recall_f1
+from .modeldir import ModelDir
 from .windows import windowed_logits
-
-CHECKPOINT = "checkpoint"
-LOG_FILE = "train_log.jsonl"
 
 
 def pick_device() -> tuple[torch.device, torch.dtype | None]:
@@ -179,6 +177,11 @@ class MaskedBCE(torch.nn.Module):
 
 
 class TransformerModel:
+    folds_temperature = True  # the classification layer absorbs T (fold_temperature)
+    exportable = True  # to ONNX (onnx_engine.export_onnx)
+    has_engine_settings = True  # load(batch_size=, threads=)
+    cheap_evidence = False  # gradient x input costs about ten times the scoring
+
     def __init__(self, model, tokenizer, max_length: int, batch_size: int = 64, threads: int = 0):
         self.model, self.tokenizer = model, tokenizer
         self.max_length, self.batch_size, self.threads = max_length, batch_size, threads
@@ -242,16 +245,14 @@ class TransformerModel:
     def save(self, directory: Path) -> None:
         self.model.save_pretrained(directory)
         self.tokenizer.save_pretrained(directory)
-        (directory / "inference.json").write_text(
-            json.dumps({"max_length": self.max_length, "batch_size": self.batch_size}), encoding="utf-8"
-        )
+        ModelDir(directory).write_inference({"max_length": self.max_length, "batch_size": self.batch_size})
 
     @classmethod
     def load(cls, directory: Path, batch_size: int | None = None, threads: int = 0) -> TransformerModel:
         """The saved model; `batch_size` (default: the saved one) and `threads` are run-time choices of the scorer."""
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-        settings = json.loads((directory / "inference.json").read_text(encoding="utf-8"))
+        settings = ModelDir(directory).read_inference()
         model = AutoModelForSequenceClassification.from_pretrained(directory)
         return cls(
             model,
@@ -268,6 +269,7 @@ class TransformerModel:
         texts: list[str],
         y: np.ndarray,
         cfg,
+        *,
         mask: np.ndarray | None = None,
         dev: tuple[list[str], np.ndarray] | None = None,
         out_dir: Path | None = None,
@@ -300,7 +302,8 @@ class Trainer:
 
     def __init__(self, tm: TransformerModel, cfg, out_dir: Path):
         self.tm, self.cfg, self.out_dir = tm, cfg, Path(out_dir)
-        self.ckpt_dir = self.out_dir / CHECKPOINT
+        self.folder = ModelDir(self.out_dir)
+        self.ckpt_dir = self.folder.checkpoint
 
     def train(
         self,
@@ -319,14 +322,14 @@ class Trainer:
         optimizer, scheduler = self.optimizer(model, total)
         loss_fn = self.loss(y, mask).to(self.tm.device)
         state, best = {"epoch": 0, "step": 0, "best_f1": -1.0, "bad_epochs": 0}, None
-        if resume and (self.ckpt_dir / "state.pt").exists():
+        if resume and ModelDir.checkpoint_state(self.ckpt_dir).exists():
             state, best = self.load_checkpoint(optimizer, scheduler)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         targets = torch.tensor(y, dtype=torch.float32)
         known = torch.tensor(np.ones_like(y) if mask is None else mask, dtype=torch.float32)
         interval = 2 if sys.stderr.isatty() else 30  # keep CI logs short
         with (
-            open(self.out_dir / LOG_FILE, "a", encoding="utf-8") as log,
+            open(self.folder.train_log, "a", encoding="utf-8") as log,
             tqdm(total=total, initial=state["step"], desc="train", unit="step", mininterval=interval) as bar,
         ):
             while state["epoch"] < cfg.epochs and state["bad_epochs"] < cfg.patience:
@@ -433,7 +436,7 @@ class Trainer:
 
     def save_checkpoint(self, state: dict, best_state, optimizer, scheduler) -> None:
         """Everything `--resume` needs, written to a temp name first so a crash leaves the old one."""
-        tmp = self.ckpt_dir.with_name(CHECKPOINT + ".tmp")
+        tmp = self.folder.checkpoint_tmp
         tmp.mkdir(parents=True, exist_ok=True)
         torch.save(
             {
@@ -444,7 +447,7 @@ class Trainer:
                 "scheduler": scheduler.state_dict(),
                 "torch_rng": torch.get_rng_state(),
             },
-            tmp / "state.pt",
+            ModelDir.checkpoint_state(tmp),
         )
         if self.ckpt_dir.exists():
             for f in self.ckpt_dir.iterdir():
@@ -453,7 +456,7 @@ class Trainer:
         tmp.rename(self.ckpt_dir)
 
     def load_checkpoint(self, optimizer, scheduler):
-        ck = torch.load(self.ckpt_dir / "state.pt", map_location="cpu", weights_only=False)
+        ck = torch.load(ModelDir.checkpoint_state(self.ckpt_dir), map_location="cpu", weights_only=False)
         self.tm.model.load_state_dict(ck["model"])
         optimizer.load_state_dict(ck["optimizer"])
         scheduler.load_state_dict(ck["scheduler"])

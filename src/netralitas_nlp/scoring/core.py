@@ -65,7 +65,7 @@ def explain(predictor: Predictor, texts: list[str], labels: list[list[str]], how
     """
     if how == "none":
         return [{} for _ in texts]
-    if how == "model" or (how == "auto" and predictor.kind != "transformer"):
+    if how == "model" or (how == "auto" and predictor.kind_class.cheap_evidence):
         return predictor.evidence(texts, labels)
     return _lexicon_rules().evidence(texts, labels)
 

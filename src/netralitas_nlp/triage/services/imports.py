@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ...modeldir import ModelDir
 from ..db import ImportBatch, User
 from ..importer import ImportFailed, ImportResult, import_file
 from . import Refused, audit
@@ -42,10 +43,8 @@ class Upload:
 
 
 def available_models(models_dir: Path) -> dict[str, Path]:
-    """Model directories (those with netralitas.json) under models_dir, by folder name."""
-    if not models_dir.is_dir():
-        return {}
-    return {p.name: p for p in sorted(models_dir.iterdir()) if (p / "netralitas.json").is_file()}
+    """Model directories (modeldir.ModelDir.listing) under models_dir, by folder name."""
+    return {folder.name: folder.path for folder in ModelDir.listing(models_dir)}
 
 
 def recent_batches(db: Session) -> list[ImportBatch]:
