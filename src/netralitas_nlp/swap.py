@@ -332,9 +332,7 @@ def mentions(text: str, cands: Candidates = PRESIDENTIAL_2024) -> set[str]:
     return rec.seen
 
 
-def swap_check(
-    predictor, texts: list[str], top: int = 10, cands: Candidates = PRESIDENTIAL_2024, base: np.ndarray | None = None
-) -> dict:
+def swap_check(predictor, texts: list[str], top: int = 10, cands: Candidates = PRESIDENTIAL_2024, base: np.ndarray | None = None) -> dict:
     """Flip rate per label over all permutations, mean probability shift per label and direction,
     and the largest shifts. A direction "1->2" averages, over texts naming pair 1, the change in each
     label's probability when pair 1 is renamed pair 2 (a systematic shift toward one name shows as a
