@@ -9,7 +9,7 @@ from netralitas_nlp.labels import LABELS
 from netralitas_nlp.modeldir import ModelDir
 from netralitas_nlp.triage.services.imports import available_models
 
-CAPABILITIES = ("folds_temperature", "exportable", "has_engine_settings", "cheap_evidence")
+CAPABILITIES = ("folds_temperature", "exportable", "has_engine_settings", "cheap_evidence", "swaps_per_epoch")
 
 
 def _fake_model(folder, kind="rules", labels=LABELS):

@@ -8,6 +8,8 @@ of testing a kind's name:
   every consumer of the saved model sees calibrated scores; the Predictor then keeps T = 1.
 - `exportable`: `python -m netralitas_nlp.export` can write an ONNX copy that the `onnx` engine runs.
 - `has_engine_settings`: `load` takes run-time `batch_size` and `threads`.
+- `swaps_per_epoch`: with `swap_augment`, the kind re-draws candidate swaps every epoch itself, so
+  training adds no swapped copies.
 - `cheap_evidence`: `evidence` costs about as much as scoring (rule matches, tf-idf x weight);
   when False (gradients), `score --evidence auto` falls back to the lexicon's phrases.
 
@@ -28,6 +30,7 @@ class ModelKind(Protocol):
     exportable: ClassVar[bool]
     has_engine_settings: ClassVar[bool]
     cheap_evidence: ClassVar[bool]
+    swaps_per_epoch: ClassVar[bool]
 
     @classmethod
     def fit(

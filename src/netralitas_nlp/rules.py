@@ -29,6 +29,7 @@ class RulesModel:
     exportable = False
     has_engine_settings = False
     cheap_evidence = True
+    swaps_per_epoch = False
 
     def __init__(self, lexicon_text: str):
         self.lexicon_text = lexicon_text

@@ -76,6 +76,7 @@ class TfidfModel:
     exportable = False
     has_engine_settings = False
     cheap_evidence = True
+    swaps_per_epoch = False
 
     def __init__(self, word: TfidfVectorizer, char: TfidfVectorizer, coef: np.ndarray, intercept: np.ndarray):
         self.word, self.char, self.coef, self.intercept = word, char, coef, intercept

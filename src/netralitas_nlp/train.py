@@ -70,8 +70,8 @@ def read_specs(specs: list[str], cfg: Config) -> list[Example]:
 def read_train(cfg: Config) -> list[Example]:
     """The training examples: files, real and public sets, then optional swap copies."""
     examples = read_specs(cfg.train, cfg)
-    # Transformers re-draw swaps every epoch instead; blinded texts name no candidate to swap.
-    if cfg.swap_augment and cfg.model != "transformer" and not cfg.blind_candidates:
+    # Some kinds re-draw swaps every epoch instead; blinded texts name no candidate to swap.
+    if cfg.swap_augment and not model_class(cfg.model).swaps_per_epoch and not cfg.blind_candidates:
         from .swap import augment
 
         examples += augment(examples, random.Random(cfg.seed))

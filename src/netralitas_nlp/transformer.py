@@ -181,6 +181,7 @@ class TransformerModel:
     exportable = True  # to ONNX (onnx_engine.export_onnx)
     has_engine_settings = True  # load(batch_size=, threads=)
     cheap_evidence = False  # gradient x input costs about ten times the scoring
+    swaps_per_epoch = True  # swap_augment re-draws candidate swaps every epoch (Trainer)
 
     def __init__(self, model, tokenizer, max_length: int, batch_size: int = 64, threads: int = 0):
         self.model, self.tokenizer = model, tokenizer
