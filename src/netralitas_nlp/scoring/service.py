@@ -88,7 +88,7 @@ def score_file(settings: ScoreSettings, predictor: Predictor | None = None) -> S
         _journal_chunks(journal, src, settings, summary, state["rows_done"])
     finally:
         journal.close()
-    write_output(settings.output, settings.rejects_path, src.columns, src.id_col, journal.records, settings.input)
+    write_output(settings.output, settings.rejects_path, src.columns, src.id_col, journal.records, settings.input, settings.formula_safe)
     journal.remove()
     summary.seconds = time.time() - t0
     return summary

@@ -39,6 +39,7 @@ class ScoreSettings:
     chunk_size: int = 2000  # rows per chunk: bounds memory and the resume granularity
     max_chars: int = MAX_CHARS
     rejects: Path | None = None
+    formula_safe: bool = True  # no output cell can run as a spreadsheet formula (see writers.neutralise)
     policy: Policy = field(default_factory=Policy)
 
     @property
