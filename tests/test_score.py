@@ -218,3 +218,56 @@ def test_formula_cells_are_neutralised_in_csv_and_xlsx(tmp_path, model_dir):
     assert values[:6] == FORMULAS[:6]  # stored as text, unchanged (XML turns the lone CR into LF)
     assert run(model_dir, inp, tmp_path / "raw.csv", "--allow-formulas") == 0
     assert read_csv(tmp_path / "raw.csv")[0]["id"] == "=1+1"
+
+
+def _crash_after_first_chunk(monkeypatch, model_dir, inp, out, *extra):
+    real = service.score_chunk
+    calls = {"n": 0}
+
+    def crashing(*a, **k):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt("simulated crash")
+        return real(*a, **k)
+
+    monkeypatch.setattr(service, "score_chunk", crashing)
+    with pytest.raises(KeyboardInterrupt):
+        run(model_dir, inp, out, "--chunk-size", "5", *extra)
+    monkeypatch.setattr(service, "score_chunk", real)
+
+
+def _rows(n, order=1):
+    return "id,text,phone\n" + "".join(f"{i},teks {i} kades bagi amplop hub 0812345678{i % 10}{i % 10},x\n" for i in range(n)[::order])
+
+
+@pytest.mark.parametrize(
+    "change,extra,expect",
+    [
+        ("reorder", (), "input"),  # same size, other order
+        ("edit", (), "input"),  # one letter, same size
+        ("none", ("--mask-pii",), "mask_pii"),
+        ("none", ("--text-column", "phone"), "text_column"),
+        ("none", ("--evidence", "none"), "evidence"),
+        ("model", (), "model"),
+    ],
+)
+def test_resume_refuses_a_changed_run(tmp_path, model_dir, monkeypatch, capsys, change, extra, expect):
+    inp, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    inp.write_text(_rows(12), encoding="utf-8")
+    _crash_after_first_chunk(monkeypatch, model_dir, inp, out)
+    model = model_dir
+    if change == "reorder":
+        inp.write_text(_rows(12, order=-1), encoding="utf-8")
+    elif change == "edit":
+        inp.write_text(_rows(12).replace("teks 3", "teks 4"), encoding="utf-8")
+    elif change == "model":
+        import shutil
+
+        model = str(tmp_path / "other-model")
+        shutil.copytree(model_dir, model)
+        (tmp_path / "other-model" / "note.txt").write_text("retrained")
+    capsys.readouterr()
+    assert score.main(["--model", model, str(inp), "-o", str(out), "--chunk-size", "5", "--resume", *extra]) == 2
+    err = capsys.readouterr().err
+    assert "cannot resume" in err and expect in err and "Traceback" not in err
+    assert not out.exists()

@@ -18,6 +18,7 @@ from tqdm.auto import tqdm
 from ..labels import LABELS
 from ..models import Predictor, load_predictor
 from .core import chunks, score_chunk
+from .identity import input_identity, model_fingerprint
 from .journal import Journal
 from .reading import ID_COLUMNS, TEXT_COLUMNS, Rows, detect_column, open_rows, skip
 from .settings import ScoreSettings
@@ -81,7 +82,7 @@ def score_file(settings: ScoreSettings, predictor: Predictor | None = None) -> S
     """Score `settings.input` into `settings.output` and the rejects file; `predictor` defaults to `settings.model`'s."""
     t0 = time.time()
     src = _open(settings, predictor)
-    journal = Journal(settings.output, settings.input)
+    journal = Journal(settings.output, settings.input, run_identity(settings, src))
     try:
         state = journal.open(settings.resume)
         summary = Summary.from_dict(state["summary"])
@@ -92,6 +93,22 @@ def score_file(settings: ScoreSettings, predictor: Predictor | None = None) -> S
     journal.remove()
     summary.seconds = time.time() - t0
     return summary
+
+
+def run_identity(settings: ScoreSettings, src: _Source) -> dict:
+    """Everything a resumed run must share with the interrupted one (see identity.py)."""
+    p = settings.policy
+    options = {
+        "text_column": src.text_col,
+        "id_column": src.id_col,
+        "sheet": settings.sheet,
+        "engine": settings.engine,
+        "max_chars": settings.max_chars,
+        "mask_pii": p.mask_pii,
+        "evidence": p.evidence,
+        "formula_safe": settings.formula_safe,
+    }
+    return {"input": input_identity(settings.input), "model": model_fingerprint(settings.model), "options": options}
 
 
 def _journal_chunks(journal: Journal, src: _Source, settings: ScoreSettings, summary: Summary, done: int) -> None:
