@@ -271,3 +271,51 @@ def test_resume_refuses_a_changed_run(tmp_path, model_dir, monkeypatch, capsys, 
     err = capsys.readouterr().err
     assert "cannot resume" in err and expect in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_input_columns_named_like_output_columns_are_kept(tmp_path, model_dir):
+    inp = tmp_path / "in.csv"
+    inp.write_text(
+        "id,text,status,labels,priority,evidence,p_hoax_hate,nn_status\n"
+        '1,"kades bagi amplop",Selesai,money_politics,Tinggi,foto,0.9,x\n2,,Baru,,Rendah,,,y\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    assert run(model_dir, inp, out) == 0
+    a, b = read_csv(out)
+    assert (a["status"], a["labels"], a["priority"], a["evidence"], a["p_hoax_hate"], a["nn_status"]) == (
+        "Selesai",
+        "money_politics",
+        "Tinggi",
+        "foto",
+        "0.9",
+        "x",
+    )
+    assert a["nn_nn_status"] == "ok" and "money_politics" in a["nn_labels"] and float(a["nn_priority"]) > 0
+    assert a["nn_p_hoax_hate"] != "0.9" and a["p_money_politics"] != ""  # no collision, no prefix
+    assert b["status"] == "Baru" and b["nn_nn_status"] == "empty text"
+    assert read_csv(tmp_path / "out.rejects.csv") == [{"row": "2", "id": "2", "reason": "empty text"}]
+
+
+@pytest.mark.parametrize("how", ["same", "dotdot", "rejects", "xlsx"])
+def test_output_or_rejects_equal_to_input_is_refused(tmp_path, model_dir, capsys, how):
+    (tmp_path / "sub").mkdir()
+    inp = tmp_path / "in.csv"
+    inp.write_text("id,text\n1,kades bagi amplop\n", encoding="utf-8")
+    before = inp.read_bytes()
+    extra = []
+    if how == "xlsx":
+        wb = openpyxl.Workbook()
+        wb.active.append(["id", "text"])
+        wb.active.append([1, "kades bagi amplop"])
+        wb.save(tmp_path / "in.xlsx")
+        inp = tmp_path / "in.xlsx"
+        before = inp.read_bytes()
+        out = inp
+    else:
+        out = {"same": inp, "dotdot": tmp_path / "sub" / ".." / "in.csv", "rejects": tmp_path / "out.csv"}[how]
+    if how == "rejects":
+        extra = ["--rejects", str(tmp_path / "sub" / ".." / "in.csv")]
+    assert run(model_dir, inp, out, *extra) == 2
+    err = capsys.readouterr().err
+    assert "is the input itself" in err and inp.read_bytes() == before

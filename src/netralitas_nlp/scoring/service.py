@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 from tqdm.auto import tqdm
 
+from ..data import DataError
 from ..labels import LABELS
 from ..models import Predictor, load_predictor
-from .core import chunks, score_chunk
+from .core import added_columns, chunks, score_chunk
 from .identity import input_identity, model_fingerprint
 from .journal import Journal
 from .reading import ID_COLUMNS, TEXT_COLUMNS, Rows, detect_column, open_rows, skip
@@ -42,13 +43,14 @@ class Summary:
             f"{self.seconds:.1f}s, {rate:.1f} scored rows/s"
         )
 
-    def count(self, fields: dict) -> None:
+    def count(self, record: dict) -> None:
+        """Count one `core.score_chunk` record."""
         self.rows += 1
-        if fields["status"] == "ok":
+        if record["status"] == "ok":
             self.ok += 1
-            self.labels.update(x for x in fields["labels"].split(";") if x)
+            self.labels.update(x for x in record["labels"].split(";") if x)
         else:
-            self.rejected[fields["status"].split(" (")[0]] += 1
+            self.rejected[record["status"].split(" (")[0]] += 1
 
     def to_dict(self) -> dict:
         """The counts a journal checkpoint keeps (not the time: a resumed run times itself)."""
@@ -67,6 +69,11 @@ class _Source:
     id_col: str | None
     predictor: Predictor
 
+    @property
+    def names(self) -> dict[str, str]:
+        """Output names of the added columns: never an input column's name (see core.added_columns)."""
+        return added_columns(self.columns)
+
 
 def _open(settings: ScoreSettings, predictor: Predictor | None) -> _Source:
     # Columns are checked before the model loads: a wrong file fails fast.
@@ -81,6 +88,7 @@ def _open(settings: ScoreSettings, predictor: Predictor | None) -> _Source:
 def score_file(settings: ScoreSettings, predictor: Predictor | None = None) -> Summary:
     """Score `settings.input` into `settings.output` and the rejects file; `predictor` defaults to `settings.model`'s."""
     t0 = time.time()
+    check_paths(settings)
     src = _open(settings, predictor)
     journal = Journal(settings.output, settings.input, run_identity(settings, src))
     try:
@@ -89,10 +97,23 @@ def score_file(settings: ScoreSettings, predictor: Predictor | None = None) -> S
         _journal_chunks(journal, src, settings, summary, state["rows_done"])
     finally:
         journal.close()
-    write_output(settings.output, settings.rejects_path, src.columns, src.id_col, journal.records, settings.input, settings.formula_safe)
+    added = list(src.names.values())
+    out, rejects = settings.output, settings.rejects_path
+    write_output(out, rejects, src.columns, added, src.id_col, journal.records, settings.input, settings.formula_safe)
     journal.remove()
     summary.seconds = time.time() - t0
     return summary
+
+
+def check_paths(settings: ScoreSettings) -> None:
+    """Refuse an output or rejects path that is the input (`sub/..`, links included) or each other."""
+    inp = settings.input.resolve()
+    out, rej = settings.output.resolve(), settings.rejects_path.resolve()
+    for what, path in (("output", out), ("rejects file", rej)):
+        if path == inp or (path.exists() and inp.exists() and path.samefile(inp)):
+            raise DataError(settings.input, f"the {what} {path} is the input itself; choose another -o/--rejects path")
+    if out == rej:
+        raise DataError(settings.output, "the output and the rejects file are the same path; choose another --rejects path")
 
 
 def run_identity(settings: ScoreSettings, src: _Source) -> dict:
@@ -114,9 +135,9 @@ def run_identity(settings: ScoreSettings, src: _Source) -> dict:
 def _journal_chunks(journal: Journal, src: _Source, settings: ScoreSettings, summary: Summary, done: int) -> None:
     bar = tqdm(desc="score", unit="row", initial=done, mininterval=1 if sys.stderr.isatty() else 30)
     for chunk in chunks(skip(src.rows, done), settings.chunk_size):
-        records = score_chunk(src.predictor, chunk, src.text_col, settings.policy, settings.max_chars)
+        records = score_chunk(src.predictor, chunk, src.text_col, settings.policy, settings.max_chars, src.names)
         for r in records:
-            summary.count(r["fields"])
+            summary.count(r)
         journal.append(records, src.text_col, summary.to_dict())
         bar.update(len(chunk))
     bar.close()

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..data import file_delimiter
-from .core import OUTPUT_COLUMNS
 
 Records = Callable[[], Iterator[dict]]  # a fresh pass over the `{"row", "fields"}` records each call
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -28,20 +27,27 @@ def neutralise(text: str) -> str:
     return text
 
 
-def output_header(columns: list[str], records: Iterable[dict]) -> list[str]:
-    """Input columns (first row's order, then any later JSONL keys), then the added columns."""
-    header = [c for c in columns if c not in OUTPUT_COLUMNS]
-    seen = set(header)
+def output_header(columns: list[str], added: list[str], records: Iterable[dict]) -> list[str]:
+    """Input columns (first row's order, then any later JSONL keys), then the `added` (score) columns."""
+    header = [c for c in columns if c not in added]
+    seen = set(header) | set(added)
     for r in records:
         for k in r["fields"]:
-            if k not in seen and k not in OUTPUT_COLUMNS:
+            if k not in seen:
                 seen.add(k)
                 header.append(k)
-    return header + list(OUTPUT_COLUMNS)
+    return header + added
 
 
 def write_output(
-    output: Path, rejects_path: Path, columns: list[str], id_col: str | None, records: Records, source: Path, safe: bool = True
+    output: Path,
+    rejects_path: Path,
+    columns: list[str],
+    added: list[str],
+    id_col: str | None,
+    records: Records,
+    source: Path,
+    safe: bool = True,
 ) -> None:
     """Write the output (its suffix picks the format; a CSV keeps the `source` file's delimiter) and the rejects file.
 
@@ -55,18 +61,18 @@ def write_output(
         def with_rejects() -> Iterator[dict]:
             # Rejects are collected during the one pass that writes the output.
             for r in records():
-                if r["fields"]["status"] != "ok":
-                    rejects.writerow([r["row"], _cell(r["fields"].get(id_col, "")) if id_col else "", r["fields"]["status"]])
+                if r["status"] != "ok":
+                    rejects.writerow([r["row"], _cell(r["fields"].get(id_col, "")) if id_col else "", r["status"]])
                 yield r
 
         fmt = output.suffix.lower()
         if fmt in JSONL_SUFFIXES:
             write_jsonl(tmp, with_rejects())
         elif fmt in EXCEL_SUFFIXES:
-            write_xlsx(tmp, output_header(columns, records()), with_rejects(), safe)
+            write_xlsx(tmp, output_header(columns, added, records()), with_rejects(), safe)
         else:
             delimiter = "\t" if fmt == ".tsv" else input_delimiter(source)
-            write_csv(tmp, output_header(columns, records()), with_rejects(), delimiter, safe)
+            write_csv(tmp, output_header(columns, added, records()), with_rejects(), delimiter, safe)
     os.replace(tmp, output)
 
 
