@@ -14,7 +14,7 @@ import numpy as np
 
 from ..labels import LABELS
 from ..pii import mask_pii
-from .reading import check_text
+from .reading import check_record
 from .settings import Policy
 
 if TYPE_CHECKING:  # models imports scikit-learn; importing the core stays cheap
@@ -107,7 +107,7 @@ def score_chunk(
     """
     records, texts, ok_idx = [], [], []
     for i, (n, raw) in enumerate(chunk):
-        text, status = check_text(raw.get(text_col), max_chars)
+        text, status = check_record(raw, text_col, max_chars)
         out = dict(raw)
         if policy.mask_pii and isinstance(out.get(text_col), str):
             # Masked for the output here and again, identically, by score_batch: what is written is what is scored.

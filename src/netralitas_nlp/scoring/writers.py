@@ -9,11 +9,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ..data import file_delimiter
-
 Records = Callable[[], Iterator[dict]]  # a fresh pass over the `{"row", "fields"}` records each call
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+OUTPUT_SUFFIXES = (".csv", ".tsv", ".txt", *JSONL_SUFFIXES, *EXCEL_SUFFIXES)
 # OWASP CSV injection: a spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A plain number ("-5", "+62812...") is shown as a number, never run: it keeps its value.
@@ -46,10 +45,10 @@ def write_output(
     added: list[str],
     id_col: str | None,
     records: Records,
-    source: Path,
+    delimiter: str = ",",
     safe: bool = True,
 ) -> None:
-    """Write the output (its suffix picks the format; a CSV keeps the `source` file's delimiter) and the rejects file.
+    """Write the output (its suffix picks the format; a CSV gets `delimiter`, the input's) and the rejects file.
 
     `safe`: no cell can run as a spreadsheet formula (CSV: `'` prefix; Excel: cells stored as text).
     """
@@ -71,16 +70,9 @@ def write_output(
         elif fmt in EXCEL_SUFFIXES:
             write_xlsx(tmp, output_header(columns, added, records()), with_rejects(), safe)
         else:
-            delimiter = "\t" if fmt == ".tsv" else input_delimiter(source)
+            delimiter = "\t" if fmt == ".tsv" else delimiter
             write_csv(tmp, output_header(columns, added, records()), with_rejects(), delimiter, safe)
     os.replace(tmp, output)
-
-
-def input_delimiter(path: Path) -> str:
-    """The CSV output keeps a CSV input's delimiter (`;` in many Indonesian exports); else a comma."""
-    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
-        return ","
-    return file_delimiter(path)
 
 
 def write_jsonl(path: Path, records: Iterable[dict]) -> None:
