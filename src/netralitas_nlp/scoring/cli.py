@@ -38,18 +38,42 @@ def parse_args(argv: list[str] | None) -> ScoreSettings:
         default=d["evidence"],
         help="auto: model attribution for sparse models, lexicon matches for transformers (fast)",
     )
+    ap.add_argument(
+        "--allow-formulas",
+        dest="formula_safe",
+        action="store_false",
+        help="write cells starting with = + - @ as they are (default: CSV cells get a ' prefix, Excel cells are stored as text)",
+    )
+    ap.add_argument("--delimiter", type=_delimiter, help="CSV delimiter: , ; | or tab (default: read from the header line)")
+    ap.add_argument("--encoding", help="input encoding, e.g. utf-8, cp1252, utf-16 (default: detected)")
+    ap.add_argument("--header-row", type=int, default=d["header_row"], help="line/row holding the column names (Excel title rows)")
+    ap.add_argument("--strict", action="store_true", help="stop at the first malformed record (default: reject it and go on)")
     a = ap.parse_args(argv)
     policy = Policy(mask_pii=a.mask_pii, evidence=a.evidence)
     run = {k: v for k, v in vars(a).items() if k not in ("mask_pii", "evidence")}
-    return ScoreSettings(**run, policy=policy)
+    try:
+        return ScoreSettings(**run, policy=policy)
+    except ValueError as e:  # --chunk-size 0 and the like: a usage error, before any work
+        ap.error(str(e))
+
+
+def _delimiter(value: str) -> str:
+    value = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(value.lower(), value)
+    if len(value) != 1:
+        raise argparse.ArgumentTypeError(f"one character (or tab), got {value!r}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; 0 on success, 2 with a one-line error (never a traceback) for bad input or paths."""
     settings = parse_args(argv)
     try:
         summary = score_file(settings)
-    except (DataError, FileNotFoundError, ValueError) as e:
+    except (DataError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # read-only folder, disk full, a folder where a file should be: name the path
+        print(f"error: {e.filename or settings.output}: {e.strerror or e}", file=sys.stderr)
         return 2
     print(summary.line(), file=sys.stderr)
     print(f"wrote {settings.output}; rejects in {settings.rejects_path}", file=sys.stderr)

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..labels import LABELS
 from ..pii import mask_pii
-from .reading import check_text
+from .reading import check_record
 from .settings import Policy
 
 if TYPE_CHECKING:  # models imports scikit-learn; importing the core stays cheap
@@ -23,6 +23,19 @@ if TYPE_CHECKING:  # models imports scikit-learn; importing the core stays cheap
 SCORE_COLUMNS = tuple(f"p_{lab}" for lab in LABELS) + ("labels", "priority", "evidence")
 OUTPUT_COLUMNS = SCORE_COLUMNS + ("status",)
 UNSCORED = dict.fromkeys(SCORE_COLUMNS, "")  # the score cells of a row that was not scored
+PREFIX = "nn_"  # added columns whose name the input already uses get it (an export's own `status` stays)
+
+
+def added_columns(columns: list[str]) -> dict[str, str]:
+    """The output name of each added column: its own, or prefixed with `nn_` until no input column has it."""
+    taken = set(columns)
+    names = {}
+    for col in OUTPUT_COLUMNS:
+        name = col
+        while name in taken:
+            name = PREFIX + name
+        names[col] = name
+    return names
 
 
 def priority(probs: np.ndarray) -> np.ndarray:
@@ -78,26 +91,36 @@ def _lexicon_rules():
     return RulesModel(default_lexicon_text())
 
 
-def score_chunk(predictor: Predictor, chunk: list[tuple[int, dict]], text_col: str, policy: Policy, max_chars: int) -> list[dict]:
-    """Score rows: every input row yields exactly one `{"row", "fields"}` record, in order.
+def score_chunk(
+    predictor: Predictor,
+    chunk: list[tuple[int, dict]],
+    text_col: str,
+    policy: Policy,
+    max_chars: int,
+    names: dict[str, str] | None = None,
+) -> list[dict]:
+    """Score rows: every input row yields exactly one `{"row", "status", "labels", "fields"}` record, in order.
 
     `fields` are the row's own cells (the text masked when the policy says so) plus the score cells
-    and `status` (`ok` or why the row was not scored).
+    and `status` (`ok` or why the row was not scored), named by `names` (see `added_columns`;
+    default: their own names, which replace an input column of that name).
     """
     records, texts, ok_idx = [], [], []
     for i, (n, raw) in enumerate(chunk):
-        text, status = check_text(raw.get(text_col), max_chars)
+        text, status = check_record(raw, text_col, max_chars)
         out = dict(raw)
         if policy.mask_pii and isinstance(out.get(text_col), str):
             # Masked for the output here and again, identically, by score_batch: what is written is what is scored.
             out[text_col] = mask_pii(out[text_col])
-        out.update(UNSCORED, status=status)
-        records.append({"row": n, "fields": out})
+        records.append({"row": n, "status": status, "labels": "", "fields": out, "scores": dict(UNSCORED, status=status)})
         if text is not None:
             texts.append(text)
             ok_idx.append(i)
     for i, scores in zip(ok_idx, score_batch(predictor, texts, policy)):
-        records[i]["fields"].update(scores)
+        records[i]["scores"].update(scores)
+        records[i]["labels"] = scores["labels"]
+    for r in records:
+        r["fields"].update({(names or {}).get(k, k): v for k, v in r.pop("scores").items()})
     return records
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
 
-from ..data import DataError, iter_rows
+from ..data import BadRecord, DataError, ReadOptions, iter_rows
 
 TEXT_COLUMNS = (
     "text",
@@ -71,13 +71,24 @@ def check_text(value, max_chars: int) -> tuple[str | None, str]:
     return value, "ok"
 
 
-def open_rows(path: Path, sheet: str | None) -> tuple[list[str], Rows]:
-    """The first row's columns and every row, the first included; a file with no data row is an error."""
-    rows = iter_rows(path, sheet)
-    first = next(rows, None)
-    if first is None:
-        raise DataError(path, "no data rows (header only?)")
-    return list(first[1]), chain([first], rows)
+def check_record(raw: dict, text_col: str, max_chars: int) -> tuple[str | None, str]:
+    """(text, 'ok') or (None, reason) for one row: a record the reader could not parse is not scored."""
+    if isinstance(raw, BadRecord):
+        return None, f"bad record: {raw.reason}"
+    return check_text(raw.get(text_col), max_chars)
+
+
+def open_rows(path: Path, sheet: str | None, options: ReadOptions | None = None) -> tuple[list[str], Rows]:
+    """The first readable row's columns and every row, bad ones included; a file with no data row is an error."""
+    rows = iter_rows(path, sheet, options=options)
+    bad = []  # a malformed record has no trustworthy columns: they come from the first good row
+    for item in rows:
+        if not isinstance(item[1], BadRecord):
+            return list(item[1]), chain(bad, [item], rows)
+        bad.append(item)
+    if bad:
+        raise DataError(path, f"no readable data row: {len(bad)} malformed record(s), the first: {bad[0][1].reason}")
+    raise DataError(path, "no data rows (header only?)")
 
 
 def skip(rows: Rows, n: int) -> Rows:

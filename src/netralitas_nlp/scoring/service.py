@@ -7,21 +7,26 @@ Every input row comes back, in order, with its original columns plus the score c
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from ..data import TABULAR, DataError, file_delimiter
 from ..labels import LABELS
 from ..models import Predictor, load_predictor
-from .core import chunks, score_chunk
+from .core import added_columns, chunks, score_chunk
+from .identity import input_identity, model_fingerprint
 from .journal import Journal
 from .reading import ID_COLUMNS, TEXT_COLUMNS, Rows, detect_column, open_rows, skip
 from .settings import ScoreSettings
-from .writers import write_output
+from .writers import OUTPUT_SUFFIXES, write_output
 
 
 @dataclass
@@ -31,23 +36,26 @@ class Summary:
     rejected: Counter = field(default_factory=Counter)
     labels: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # what reading repaired or suspects (merged records)
 
     def line(self) -> str:
         per = ", ".join(f"{lab}={self.labels[lab]}" for lab in LABELS)
         rej = sum(self.rejected.values())
         rate = self.ok / self.seconds if self.seconds else 0.0
+        warn = "".join(f"\nwarning: {w}" for w in self.warnings)
         return (
             f"{self.rows} rows: {self.ok} scored, {rej} rejected {dict(self.rejected)}; flagged {per}; "
-            f"{self.seconds:.1f}s, {rate:.1f} scored rows/s"
+            f"{self.seconds:.1f}s, {rate:.1f} scored rows/s{warn}"
         )
 
-    def count(self, fields: dict) -> None:
+    def count(self, record: dict) -> None:
+        """Count one `core.score_chunk` record."""
         self.rows += 1
-        if fields["status"] == "ok":
+        if record["status"] == "ok":
             self.ok += 1
-            self.labels.update(x for x in fields["labels"].split(";") if x)
+            self.labels.update(x for x in record["labels"].split(";") if x)
         else:
-            self.rejected[fields["status"].split(" (")[0]] += 1
+            self.rejected[re.split(r" \(|: ", record["status"])[0]] += 1
 
     def to_dict(self) -> dict:
         """The counts a journal checkpoint keeps (not the time: a resumed run times itself)."""
@@ -65,41 +73,100 @@ class _Source:
     text_col: str
     id_col: str | None
     predictor: Predictor
+    warnings: list[str]
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Output names of the added columns: never an input column's name (see core.added_columns)."""
+        return added_columns(self.columns)
 
 
 def _open(settings: ScoreSettings, predictor: Predictor | None) -> _Source:
     # Columns are checked before the model loads: a wrong file fails fast.
-    columns, rows = open_rows(settings.input, settings.sheet)
+    warnings: list[str] = []
+    columns, rows = open_rows(settings.input, settings.sheet, settings.read_options(warnings.append))
     text_col = detect_column(columns, settings.text_column, TEXT_COLUMNS, "text", settings.input)
     id_col = detect_column(columns, settings.id_column, ID_COLUMNS, "id", settings.input)
     if predictor is None:
         predictor = load_predictor(settings.model, settings.engine, threads=settings.threads, batch_size=settings.batch_size)
-    return _Source(columns, rows, text_col, id_col, predictor)
+    return _Source(columns, rows, text_col, id_col, predictor, warnings)
 
 
 def score_file(settings: ScoreSettings, predictor: Predictor | None = None) -> Summary:
     """Score `settings.input` into `settings.output` and the rejects file; `predictor` defaults to `settings.model`'s."""
     t0 = time.time()
+    check_paths(settings)
     src = _open(settings, predictor)
-    journal = Journal(settings.output, settings.input)
+    journal = Journal(settings.output, settings.input, run_identity(settings, src))
     try:
         state = journal.open(settings.resume)
         summary = Summary.from_dict(state["summary"])
         _journal_chunks(journal, src, settings, summary, state["rows_done"])
     finally:
         journal.close()
-    write_output(settings.output, settings.rejects_path, src.columns, src.id_col, journal.records, settings.input)
+    added = list(src.names.values())
+    out, rejects = settings.output, settings.rejects_path
+    # A CSV output keeps a CSV input's delimiter (`;` in many Indonesian exports); else a comma.
+    delimiter = file_delimiter(settings.input, settings.read_options()) if settings.input.suffix.lower() in TABULAR else ","
+    write_output(out, rejects, src.columns, added, src.id_col, journal.records, delimiter, settings.formula_safe)
     journal.remove()
     summary.seconds = time.time() - t0
+    summary.warnings = src.warnings
     return summary
+
+
+def check_paths(settings: ScoreSettings) -> None:
+    """Refuse an output or rejects path that is the input (`sub/..`, links included) or each other."""
+    inp = settings.input.resolve()
+    out, rej = settings.output.resolve(), settings.rejects_path.resolve()
+    for what, path in (("output", out), ("rejects file", rej)):
+        if path == inp or (path.exists() and inp.exists() and path.samefile(inp)):
+            raise DataError(settings.input, f"the {what} {path} is the input itself; choose another -o/--rejects path")
+    if out == rej:
+        raise DataError(settings.output, "the output and the rejects file are the same path; choose another --rejects path")
+    if settings.output.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise DataError(settings.output, f"unknown output type {settings.output.suffix!r}; use one of {', '.join(OUTPUT_SUFFIXES)}")
+    for path in (settings.output, settings.rejects_path):
+        _check_writable(path)
+
+
+def _check_writable(path: Path) -> None:
+    # Checked before the model loads and any row is scored, so a bad path never costs a whole run.
+    folder = path.parent
+    if path.is_dir():
+        raise DataError(path, "is a folder; give a file name")
+    if not folder.is_dir():
+        raise DataError(path, f"the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DataError(path, f"the folder {folder} is not writable")
+
+
+def run_identity(settings: ScoreSettings, src: _Source) -> dict:
+    """Everything a resumed run must share with the interrupted one (see identity.py)."""
+    p = settings.policy
+    options = {
+        "text_column": src.text_col,
+        "id_column": src.id_col,
+        "sheet": settings.sheet,
+        "engine": settings.engine,
+        "max_chars": settings.max_chars,
+        "mask_pii": p.mask_pii,
+        "evidence": p.evidence,
+        "formula_safe": settings.formula_safe,
+        "delimiter": settings.delimiter,
+        "encoding": settings.encoding,
+        "header_row": settings.header_row,
+        "strict": settings.strict,
+    }
+    return {"input": input_identity(settings.input), "model": model_fingerprint(settings.model), "options": options}
 
 
 def _journal_chunks(journal: Journal, src: _Source, settings: ScoreSettings, summary: Summary, done: int) -> None:
     bar = tqdm(desc="score", unit="row", initial=done, mininterval=1 if sys.stderr.isatty() else 30)
     for chunk in chunks(skip(src.rows, done), settings.chunk_size):
-        records = score_chunk(src.predictor, chunk, src.text_col, settings.policy, settings.max_chars)
+        records = score_chunk(src.predictor, chunk, src.text_col, settings.policy, settings.max_chars, src.names)
         for r in records:
-            summary.count(r["fields"])
+            summary.count(r)
         journal.append(records, src.text_col, summary.to_dict())
         bar.update(len(chunk))
     bar.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..data import ReadOptions
 from .reading import MAX_CHARS
 
 ENGINES = ("auto", "onnx", "torch")
@@ -39,7 +40,23 @@ class ScoreSettings:
     chunk_size: int = 2000  # rows per chunk: bounds memory and the resume granularity
     max_chars: int = MAX_CHARS
     rejects: Path | None = None
+    formula_safe: bool = True  # no output cell can run as a spreadsheet formula (see writers.neutralise)
+    delimiter: str | None = None  # CSV: None = from the header line
+    encoding: str | None = None  # CSV/JSONL: None = detected
+    header_row: int = 1  # the line/row holding the column names (Excel exports often have a title row)
+    strict: bool = False  # stop at the first malformed record instead of rejecting it and going on
     policy: Policy = field(default_factory=Policy)
+
+    def __post_init__(self):
+        for name in ("chunk_size", "max_chars", "batch_size", "header_row"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        if self.threads < 0:
+            raise ValueError(f"threads must be 0 (all cores) or more, got {self.threads}")
+
+    def read_options(self, warn=None) -> ReadOptions:
+        """How the input is read; `warn` is told what lenient reading repaired or suspects."""
+        return ReadOptions(self.delimiter, self.encoding, self.header_row, lenient=not self.strict, warn=warn)
 
     @property
     def rejects_path(self) -> Path:
