@@ -66,6 +66,8 @@ def main_suite(args) -> int:
         return 2
     root = Path(args.shared) if args.shared else None
     sets = [seed_set(args.data or SEED_TEST), *real_sets(root), *public_sets(root)]
+    if args.only:  # e.g. --only seed --only real: the quick neutrality and real-text check
+        sets = [s for s in sets if any(key in s.name for key in args.only)]
     try:
         pool = pool_sample(args.pool_sample, root=root) if args.pool_sample else []
         result = run_suite(
@@ -93,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--engine", choices=["torch", "onnx", "auto"], default="torch", help="engine to measure (onnx: the int8 export users score with)"
     )
+    ap.add_argument("--only", action="append", default=[], help="with --suite: only the sets whose name contains this (repeat)")
     ap.add_argument("--pool-sample", type=int, default=2000, help="with --suite: unlabelled pool posts for the swap check (0: none)")
     ap.add_argument("--shared", help="folder of the public sets (default: $NETRALITAS_SHARED_DATA or ../shared/data)")
     args = ap.parse_args(argv)
