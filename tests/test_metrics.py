@@ -123,3 +123,33 @@ def test_temperature_keeps_order_and_range(z, t):
     assert ((p >= 0) & (p <= 1)).all()
     order = np.argsort(z, kind="stable")
     assert (np.diff(p[order]) >= 0).all()
+
+
+def test_cap_none_fpr_raises_thresholds_until_the_budget_holds():
+    from netralitas_nlp.calibration import cap_none_fpr, none_fpr_of
+
+    y = np.array([[1, 0], [1, 0], [0, 1], [0, 0], [0, 0], [0, 0], [0, 0]])
+    p = np.array([[0.9, 0.1], [0.6, 0.1], [0.1, 0.8], [0.55, 0.1], [0.7, 0.1], [0.1, 0.6], [0.1, 0.1]])
+    t = np.array([0.5, 0.5])
+    assert none_fpr_of(y, p, t) == 0.75  # 3 of 4 clean rows flagged
+    capped = cap_none_fpr(y, p, t, budget=0.25)
+    assert none_fpr_of(y, p, capped) <= 0.25
+    assert (capped >= t).all()  # never lowers a threshold
+    # the cheapest alarms go first: label 1's clean 0.6 costs no true positive (its positive is 0.8)
+    assert capped[1] > 0.6 and capped[1] < 0.8
+    assert (cap_none_fpr(y, p, t, budget=1.0) == t).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arrays(np.int64, (30, 3), elements=st.integers(0, 1)),
+    arrays(np.float64, (30, 3), elements=st.floats(0, 1)),
+    st.floats(0.0, 0.5),
+)
+def test_cap_none_fpr_meets_any_budget_and_never_lowers(y, p, budget):
+    from netralitas_nlp.calibration import cap_none_fpr, none_fpr_of
+
+    t = np.full(3, 0.3)
+    capped = cap_none_fpr(y, p, t, budget)
+    assert (capped >= t).all()
+    assert none_fpr_of(y, p, capped) <= budget + 1e-12

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import __version__
 from .backbone import BackboneError
-from .calibration import apply_temperature, fit_temperature, tune_thresholds
+from .calibration import apply_temperature, cap_none_fpr, fit_temperature, tune_thresholds
 from .config import Config, load_config, save_config
 from .data import DataError, Example, fingerprint, label_mask, label_matrix, read_examples, read_many
 from .labels import LABELS
@@ -179,6 +179,8 @@ def fit_decision_rule(model, cfg: Config, dev: list[Example], candidates: Candid
     temperature = fit_temperature(logits, y_dev) if cfg.calibrate else 1.0
     probs = apply_temperature(logits, temperature)
     thresholds = tune_thresholds(y_dev, probs) if cfg.tune_thresholds else np.full(len(LABELS), 0.5)
+    if cfg.tune_thresholds and cfg.max_none_fpr < 1.0:
+        thresholds = cap_none_fpr(y_dev, probs, thresholds, cfg.max_none_fpr)
     if type(model).folds_temperature:
         # Transformers carry T inside their head, so `pipeline` users get calibrated scores too.
         model.fold_temperature(temperature)
