@@ -32,7 +32,12 @@ from .data import DataError, Example, write_jsonl
 from .labels import LABELS
 
 ENV_VAR = "NETRALITAS_SHARED_DATA"
-DEFAULT_ROOT: Path = Path(os.environ.get(ENV_VAR, "../shared/data")).resolve()
+def default_root() -> Path:
+    """$NETRALITAS_SHARED_DATA, else ../shared/data from the working folder, read at call time."""
+    return Path(os.environ.get(ENV_VAR, "../shared/data")).resolve()
+
+
+DEFAULT_ROOT: Path = default_root()  # the value at import, for messages and test markers
 USES = ("train", "eval", "personal")
 EVAL_ROWS_FILE = "EVAL_ROWS.txt"
 PROJECT_DATA = Path(__file__).resolve().parents[2] / "data"
@@ -464,7 +469,7 @@ UNLABELLED: dict[str, tuple[UTable, ...]] = {
 def _root(root: Path | str | None) -> Path:
     if root is not None:
         return Path(root)
-    return Path(os.environ[ENV_VAR]).resolve() if ENV_VAR in os.environ else DEFAULT_ROOT
+    return default_root()
 
 
 def source_dir(slug: str, root: Path | None = None) -> Path:
