@@ -64,7 +64,10 @@ def cap_none_fpr(y_true: np.ndarray, probs: np.ndarray, thresholds: np.ndarray, 
             alarms = p[clean, j][p[clean, j] >= t[j]]
             if not len(alarms):
                 continue
-            new = float(alarms.min()) + 1e-9
+            # Midway to the next score above the alarm, as best_f1_threshold places cuts: a score
+            # moved by float noise (folding T into the weights) must not cross the new threshold.
+            above = p[:, j][p[:, j] > alarms.min()]
+            new = float((alarms.min() + above.min()) / 2) if len(above) else float(alarms.min()) + 1e-4
             lost_tp = int(((p[:, j] >= t[j]) & (p[:, j] < new) & (y[:, j] == 1)).sum())
             cost = (lost_tp, -float(alarms.min()))  # fewest positives lost; then the weakest alarm first
             if best is None or cost < best[0]:
