@@ -24,7 +24,8 @@ CYCLE = {"1": "2", "2": "3", "3": "1"}
         ("jadikan anies presiden ke 8 #aniesmuhaimin", "jadikan prabowo presiden ke 8 #prabowogibran"),
         # names with and without numbers, pairs joined by a dash or written together, nicknames
         ("prabowo-gibran menang satu putaran", "ganjar-mahfud menang satu putaran"),
-        ("Cak Imin dan Prof Mahfud", "Gibran dan Muhaimin"),
+        ("Cak Imin dan Prof Mahfud", "Gibran dan Prof Muhaimin"),
+        ("#GanjarPranowoPilihanUmat pak ganjar pranowo", "#AniesBaswedanPilihanUmat pak anies baswedan"),
         # words that contain a name, prayers and ordinary words stay
         ("iming-iming uang, ganjaran pahala, amin ya allah, #jaminan", "iming-iming uang, ganjaran pahala, amin ya allah, #jaminan"),
     ],
@@ -37,7 +38,7 @@ def test_swap_covers_real_post_shapes(text, expected):
     "text,expected",
     [
         ("Ayo coblos paslon 02!! #Prabowo2 pose dua jari", "Ayo coblos paslon 0X!! #CalonX pose x jari"),
-        ("#AMIN jadikan ANIES presiden, PKB NasDem", "#PASLON jadikan CALON presiden, Partai Partai"),
+        ("#AMIN jadikan ANIES presiden, PKB NasDem", "#Paslon jadikan CALON presiden, Partai Partai"),
         ("tgl 02/03 jam 01:30", "tgl 0X/0X jam 0X:30"),
         ("jalan desa rusak, Rp 2.000", "jalan desa rusak, Rp 2.000"),
     ],

@@ -32,6 +32,8 @@ from .data import DataError, Example, write_jsonl
 from .labels import LABELS
 
 ENV_VAR = "NETRALITAS_SHARED_DATA"
+
+
 def default_root() -> Path:
     """$NETRALITAS_SHARED_DATA, else ../shared/data from the working folder, read at call time."""
     return Path(os.environ.get(ENV_VAR, "../shared/data")).resolve()

@@ -159,11 +159,14 @@ def _alternation(forms) -> str:
     return "|".join(re.escape(f).replace(r"\ ", r"[\s_-]?") for f in sorted(set(forms), key=len, reverse=True))
 
 
+# No form may start with a title ("Pak Ganjar"): "pak ganjar pranowo" would then match the titled
+# form and leave "pranowo" behind, and a title that only one pair's list carries breaks the
+# symmetry blinding relies on. Titles stay in the text, as "pak Calon", for every pair alike.
 PRESIDENTIAL_2024 = Candidates(
     pairs={
         "1": (("Anies Baswedan", "Anies", "Anis"), ("Muhaimin Iskandar", "Muhaimin", "Cak Imin", "Gus Imin", "Imin")),
-        "2": (("Prabowo Subianto", "Prabowo", "Bowo", "Wowo"), ("Gibran Rakabuming", "Gibran", "Mas Gibran")),
-        "3": (("Ganjar Pranowo", "Ganjar", "Pak Ganjar"), ("Mahfud MD", "Mahfud", "Prof Mahfud", "Mahfudz")),
+        "2": (("Prabowo Subianto", "Prabowo", "Bowo", "Wowo"), ("Gibran Rakabuming", "Gibran")),
+        "3": (("Ganjar Pranowo", "Ganjar"), ("Mahfud MD", "Mahfud", "Mahfudz")),
     },
     parties={"1": ("NasDem", "PKB", "PKS"), "2": ("Gerindra", "Golkar", "PAN"), "3": ("PDIP", "PPP", "Perindo")},
     tags={"1": ("AMIN",), "2": ("PRAGIB",), "3": ("GAMA",)},
@@ -193,6 +196,8 @@ class _Swap:
 
     def person(self, src: str) -> str:
         num, k, i = self.c.person_of[_compact(src)]
+        if self.number(num) == num:
+            return src  # a pair the permutation keeps: leave the text exactly as written
         people = self.c.pairs.get(self.number(num), ())
         if k >= len(people):
             return src
@@ -202,12 +207,16 @@ class _Swap:
 
     def party(self, src: str) -> str:
         num, k = self.c.party_of[src.lower()]
+        if self.number(num) == num:
+            return src
         parties = self.c.parties.get(self.number(num), ())
         new = parties[k] if k < len(parties) else src
         return new if _is_acronym(new) else (new.lower() if src.islower() else new)
 
     def tag(self, src: str) -> str:
         num, k = self.c.tag_of[src.lower()]
+        if self.number(num) == num:
+            return src
         tags = self.c.tags.get(self.number(num), ())
         return _same_case(src, tags[k]) if k < len(tags) else src
 
@@ -226,7 +235,7 @@ class _Blind:
         return PARTY  # one case: a swap can turn "gerindra" into "PDIP", blinding must not tell them apart
 
     def tag(self, src: str) -> str:
-        return _same_case(src, PAIR)
+        return PAIR  # one case: a swap can turn "#Amin" into "#PRAGIB"
 
 
 def _rewrite(text: str, cands: Candidates, how) -> str:
@@ -235,7 +244,7 @@ def _rewrite(text: str, cands: Candidates, how) -> str:
     def inner(m: re.Match) -> str:
         g = m.groupdict()
         if g["name"]:
-            return how.person(g["name"])
+            return re.sub(r"\s+", "", how.person(g["name"]))  # a hashtag has no spaces: "#PrabowoSubianto"
         if g["num"]:
             return "0" + how.number(g["num"])
         if g["tail"]:
