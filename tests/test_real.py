@@ -120,3 +120,17 @@ def test_cleanlab_flags_the_row_whose_label_contradicts_confident_probabilities(
     flags = label_issues(y, probs)
     assert flags.shape == (n, 4) and flags[58, 0]
     assert flags[:, 0].sum() <= 3  # the clean rows are left alone
+
+
+def test_training_without_shared_data_skips_real_entries_and_says_so(tmp_path, capsys):
+    from conftest import TINY, write_jsonl
+    from netralitas_nlp import train
+    from netralitas_nlp.config import load_config
+
+    p = write_jsonl(tmp_path / "tiny.jsonl", [{"text": t, "labels": labs} for t, labs in TINY])
+    sets = ["model=tfidf", f"train=[{p}, 'real:train']", f"dev=[{p}, 'real:dev']", f"test={p}", "tfidf_min_df=1"]
+    sets += [f"public_root={tmp_path / 'no-shared'}", f"output={tmp_path / 'm'}"]
+    out = train.train(load_config(None, sets))
+    assert "skipped" in capsys.readouterr().err
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "trained on the seed corpus alone" in card
