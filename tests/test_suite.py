@@ -54,7 +54,7 @@ def test_suite_cli_writes_json_and_html(tiny_model, tmp_path, capsys, monkeypatc
     assert result["sets"][0]["covers"] == ["partisanship", "intimidation", "hoax_hate", "money_politics"]
     assert result["skipped"], "public sets must be listed as skipped when their folder is absent"
     html = out_html.read_text()
-    assert "What the labels mean here" in html and "Candidate-swap check" in html
+    assert "What the labels mean here" in html and "Candidate-swap check" in html and "Swap flips per set" in html
     assert "swap flip rate" in capsys.readouterr().out
 
 

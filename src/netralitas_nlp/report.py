@@ -162,8 +162,29 @@ def swap_table(swap: dict) -> str:
     return f"<table>{head}</tr>{''.join(rows)}</table>" + "".join(shifts)
 
 
+def swap_overview(result: dict) -> str:
+    """One row per set (and the unlabelled pool sample), one flip-rate cell per model."""
+    names = [m["model"] for m in result["models"]]
+    head = "<tr><th>set</th>" + "".join(f"<th>{escape(n)}</th>" for n in names) + "</tr>"
+
+    def cell(sw: dict) -> str:
+        return f"<td>{sw['flips']}/{sw['n']} ({sw['flip_rate']:.2%}); {sw['with_candidate_reference']} name a candidate</td>"
+
+    rows = [
+        f"<tr><td>{escape(e['name'])}</td>" + "".join(cell(r["swap"]) for r in e["results"] if "swap" in r) + "</tr>"
+        for e in result["sets"]
+    ]
+    if "swap_pool" in result:
+        rows.append(
+            f"<tr><td>unlabelled pool sample (n={result['swap_pool']['n']})</td>"
+            + "".join(cell(m) for m in result["swap_pool"]["models"])
+            + "</tr>"
+        )
+    return f"<h2>Swap flips per set</h2><table>{head}{''.join(rows)}</table>" if rows else ""
+
+
 def render_suite(result: dict) -> str:
-    sets = "".join(suite_set_table(e) for e in result["sets"])
+    sets = "".join(suite_set_table(e) for e in result["sets"]) + swap_overview(result)
     skipped = "".join(f"<li>{escape(s['name'])}: {escape(s['reason'])}</li>" for s in result["skipped"])
     swap = ""
     if "swap_check" in result:
@@ -176,9 +197,9 @@ def render_suite(result: dict) -> str:
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>netralitas-nlp evaluation suite</title><style>{STYLE} .meaning{{max-width:900px;font-size:90%}}</style></head><body>
 <h1>Evaluation suite</h1>
-<p>Models side by side on the seed test split and on public text that no one on the team wrote. Each public set is
-scored only on the labels it speaks about, at each model's saved thresholds (tuned on the seed dev split, never on
-these sets). The final call on any real case is a human one.</p>
+<p>Models side by side on the seed test split, the real annotated set and public text that no one on the team wrote.
+Each public set is scored only on the labels it speaks about, at each model's saved thresholds (never tuned on these
+sets). The final call on any real case is a human one.</p>
 {sets}{swap}
 {"<h2>Skipped</h2><ul>" + skipped + "</ul>" if skipped else ""}
 </body></html>"""
