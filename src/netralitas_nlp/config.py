@@ -25,7 +25,7 @@ class Config:
     test: str = "data/seed/test.jsonl"
     output: str = ""  # model directory; empty means models/<name>
     seed: int = 13
-    # third-party sets named in `train` as public:SLUG[/SPLIT] (see public.py); read by path, never copied
+    # third-party sets named in `train` as public:SLUG[/SPLIT] (see public/); read by path, never copied
     public_root: str = ""  # empty: $NETRALITAS_SHARED_DATA or ../shared/data
     public_max_per_source: int = 0  # seeded sample of at most this many rows per public set; 0 = all
     # without blinding: teach invariance to which candidate a text names (swap.py); transformers see

@@ -123,13 +123,12 @@ def read_public(spec: str, cfg: Config) -> list[Example]:
 
 
 def refuse_eval_only(examples: list[Example]) -> None:
-    """Evaluation-only sets (../shared/data/README.md) must never reach training, even re-exported."""
+    """Evaluation-only sets (../shared/data/README.md) must never reach training, even re-exported.
+
+    The rule lives in public/leakage.py with the other leakage rules."""
     from . import public
 
-    for ex in examples:
-        slug = ex.meta.get("source")
-        if slug in public.SOURCES and public.is_eval_only(slug, str(ex.meta.get("split", "all"))):
-            raise ValueError(f"training data contains rows of the evaluation-only set {slug!r} (split {ex.meta.get('split', 'all')})")
+    public.refuse_eval_only(examples)
 
 
 def file_card(spec: str, cfg: Config) -> list[dict]:
