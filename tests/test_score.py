@@ -470,3 +470,74 @@ def test_fuzzed_exports_never_stop_or_lose_rows(tmp_path, model_dir, capsys, see
     assert {r["status"] for r in rows if "status" in r} <= {"Baru", "Selesai", "s", "y"}  # "y": a bad line's own cell
     rejected = read_csv(tmp_path / "out.rejects.csv")
     assert sum(r["nn_status"] == "ok" for r in rows) + len(rejected) == len(rows)
+
+
+def test_xlsx_output_keeps_types_and_reports_cut_cells(tmp_path, model_dir, capsys):
+    import datetime
+
+    book = openpyxl.Workbook()
+    book.active.append(["no", "tanggal", "nilai", "hp", "text"])
+    book.active.append([7, datetime.datetime(2024, 2, 14, 9, 30), 12.5, "0812345", "kades bagi amplop"])
+    book.save(tmp_path / "in.xlsx")
+    assert run(model_dir, tmp_path / "in.xlsx", tmp_path / "out.xlsx") == 0
+    row = [c.value for c in openpyxl.load_workbook(tmp_path / "out.xlsx").active[2]][:5]
+    assert row == [7, datetime.datetime(2024, 2, 14, 9, 30), 12.5, "0812345", "kades bagi amplop"]
+    long = "kades bagi amplop " + "y" * 40_000
+    (tmp_path / "long.jsonl").write_text(json.dumps({"id": 1, "text": long}) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run(model_dir, tmp_path / "long.jsonl", tmp_path / "long.xlsx") == 0
+    cell = openpyxl.load_workbook(tmp_path / "long.xlsx").active["B2"].value
+    assert len(cell) == 32_767 and cell.endswith("[CUT: Excel cell limit; full text in a .csv/.jsonl output]")
+    assert "1 Excel cell(s) longer than 32,767 characters were cut" in capsys.readouterr().err
+
+
+def test_progress_has_a_total_and_stays_quiet_in_short_runs(tmp_path, model_dir, capsys, monkeypatch):
+    from netralitas_nlp.scoring.reading import count_rows
+
+    inp = tmp_path / "in.csv"
+    inp.write_text("id,text\n1,kades bagi amplop\n2,camat ancam staf\n3,jalan rusak\n", encoding="utf-8")
+    (tmp_path / "in.jsonl").write_text('{"text": "a"}\n{"text": "b"}', encoding="utf-8")
+    book = openpyxl.Workbook()
+    for r in (["text"], ["a"], ["b"]):
+        book.active.append(r)
+    book.save(tmp_path / "in.xlsx")
+    assert (count_rows(inp), count_rows(tmp_path / "in.jsonl"), count_rows(tmp_path / "in.xlsx")) == (3, 2, 2)
+    totals = []
+    real = service.tqdm
+    monkeypatch.setattr(service, "tqdm", lambda **k: totals.append(k["total"]) or real(**k))
+    capsys.readouterr()
+    assert run(model_dir, inp, tmp_path / "out.csv") == 0
+    assert totals == [3] and "score:" not in capsys.readouterr().err
+
+
+def test_help_explains_every_option_with_its_default():
+    from netralitas_nlp.scoring.cli import build_parser
+
+    parser = build_parser()
+    text = parser.format_help()
+    for action in parser._actions:
+        assert action.help, action.dest
+        if (
+            action.option_strings
+            and not isinstance(action.default, bool)
+            and action.default not in (None, "==SUPPRESS==")
+            and action.dest != "help"
+        ):
+            assert f"(default: {action.default})" in text, action.dest
+
+
+def test_model_trained_with_other_library_versions_warns(tmp_path, model_dir, capsys):
+    import shutil
+
+    model = tmp_path / "m"
+    shutil.copytree(model_dir, model)
+    versions = json.loads((model / "versions.json").read_text())
+    (model / "versions.json").write_text(json.dumps({**versions, "scikit-learn": "0.1.0", "torch": "0.0.1"}))
+    inp = tmp_path / "in.csv"
+    inp.write_text("text\nkades bagi amplop\n", encoding="utf-8")
+    assert run(str(model), inp, tmp_path / "out.csv") == 0
+    err = capsys.readouterr().err
+    warnings = [line for line in err.splitlines() if "trained with" in line]
+    assert len(warnings) == 1 and "scikit-learn 0.1.0 (installed: " in warnings[0] and "torch 0.0.1" in warnings[0]
+    assert run(model_dir, inp, tmp_path / "out2.csv") == 0
+    assert "trained with" not in capsys.readouterr().err

@@ -7,10 +7,15 @@ doubled and missing), another model, or `--mask-pii` added half-way (phone numbe
 from __future__ import annotations
 
 import hashlib
+import json
+from importlib import metadata
 from pathlib import Path
 
 from ..data import fingerprint
+from ..modeldir import ModelDir
 
+# Libraries whose version changes what a saved model computes (pickles, tokenizers, ONNX kernels).
+CHECKED_LIBRARIES = ("torch", "transformers", "scikit-learn", "onnxruntime")
 SMALL_FILE = 1 << 20  # model files up to this size are hashed whole; larger ones (weights) by size and mtime
 
 
@@ -51,3 +56,33 @@ def differences(saved: dict, now: dict) -> list[str]:
 def _short(v) -> str:
     s = repr(v)
     return s[:16] + "..." if isinstance(v, str) and len(v) == 64 else s
+
+
+def version_warning(model: str | Path) -> str | None:
+    """One line naming the libraries installed at other versions than the model was trained with, else None.
+
+    A warning, not an error: a newer patch release usually loads fine, but scores may drift slightly.
+    """
+    try:
+        saved = json.loads(ModelDir(model).versions.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # no versions.json (an older or hand-made folder): nothing to compare
+    diffs = []
+    for name in CHECKED_LIBRARIES:
+        if name in saved and _release(saved[name]) != _release(_installed(name)):
+            diffs.append(f"{name} {saved[name]} (installed: {_installed(name) or 'none'})")
+    if not diffs:
+        return None
+    return f"the model was trained with {', '.join(diffs)}; scores may differ slightly"
+
+
+def _installed(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _release(version: str | None) -> str | None:
+    # "2.3.0+cpu" and "2.3.0" are the same release; the local tag names only the build.
+    return None if version is None else str(version).split("+")[0]

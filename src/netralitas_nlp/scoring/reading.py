@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
 
-from ..data import BadRecord, DataError, ReadOptions, iter_rows
+from ..data import EXCEL, JSONL, BadRecord, DataError, ReadOptions, iter_rows
 
 TEXT_COLUMNS = (
     "text",
@@ -96,3 +96,35 @@ def skip(rows: Rows, n: int) -> Rows:
     for k, item in enumerate(rows):
         if k >= n:
             yield item
+
+
+def count_rows(path: Path, sheet: str | None = None, header_row: int = 1) -> int | None:
+    """About how many data rows `path` has, cheaply, for the progress bar; None when unknown.
+
+    CSV/JSONL: line breaks less the header lines (a quoted multi-line cell makes it an upper bound);
+    Excel: the sheet's recorded dimension.
+    """
+    try:
+        if path.suffix.lower() in EXCEL:
+            return _excel_rows(path, sheet, header_row)
+        lines = 0
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                lines += block.count(b"\n")
+                last = block
+        lines += 0 if last.endswith(b"\n") else 1
+        header = 0 if path.suffix.lower() in JSONL else header_row
+        return max(lines - header, 0)
+    except Exception:  # a count only feeds the progress bar: reading reports the real problem
+        return None
+
+
+def _excel_rows(path: Path, sheet: str | None, header_row: int) -> int | None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        ws = book[sheet] if sheet else book.worksheets[0]
+        return None if ws.max_row is None else max(ws.max_row - header_row, 0)
+    finally:
+        book.close()

@@ -18,13 +18,13 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from ..data import TABULAR, DataError, file_delimiter
+from ..data import EXCEL, TABULAR, DataError, file_delimiter
 from ..labels import LABELS
 from ..models import Predictor, load_predictor
 from .core import added_columns, chunks, score_chunk
 from .identity import input_identity, model_fingerprint
 from .journal import Journal
-from .reading import ID_COLUMNS, TEXT_COLUMNS, Rows, detect_column, open_rows, skip
+from .reading import ID_COLUMNS, TEXT_COLUMNS, Rows, count_rows, detect_column, open_rows, skip
 from .settings import ScoreSettings
 from .writers import OUTPUT_SUFFIXES, write_output
 
@@ -108,10 +108,11 @@ def score_file(settings: ScoreSettings, predictor: Predictor | None = None) -> S
     out, rejects = settings.output, settings.rejects_path
     # A CSV output keeps a CSV input's delimiter (`;` in many Indonesian exports); else a comma.
     delimiter = file_delimiter(settings.input, settings.read_options()) if settings.input.suffix.lower() in TABULAR else ","
-    write_output(out, rejects, src.columns, added, src.id_col, journal.records, delimiter, settings.formula_safe)
+    typed = settings.input.suffix.lower() in EXCEL
+    written = write_output(out, rejects, src.columns, added, src.id_col, journal.records, delimiter, settings.formula_safe, typed)
     journal.remove()
     summary.seconds = time.time() - t0
-    summary.warnings = src.warnings
+    summary.warnings = src.warnings + written
     return summary
 
 
@@ -161,13 +162,26 @@ def run_identity(settings: ScoreSettings, src: _Source) -> dict:
     return {"input": input_identity(settings.input), "model": model_fingerprint(settings.model), "options": options}
 
 
+def progress_bar(settings: ScoreSettings, done: int) -> tqdm:
+    """A progress bar on stderr: total, percentage and ETA when the row count is known.
+
+    `delay`: nothing is printed for a run shorter than a few seconds (tests, small files); a log file
+    (not a terminal) gets a line at most every 10 s instead of a redraw per second.
+    """
+    total = count_rows(settings.input, settings.sheet, settings.header_row)
+    tty = sys.stderr.isatty()
+    return tqdm(desc="score", unit="row", total=total, initial=done, mininterval=1 if tty else 10, delay=3, file=sys.stderr)
+
+
 def _journal_chunks(journal: Journal, src: _Source, settings: ScoreSettings, summary: Summary, done: int) -> None:
-    bar = tqdm(desc="score", unit="row", initial=done, mininterval=1 if sys.stderr.isatty() else 30)
+    bar = progress_bar(settings, done)
     for chunk in chunks(skip(src.rows, done), settings.chunk_size):
         records = score_chunk(src.predictor, chunk, src.text_col, settings.policy, settings.max_chars, src.names)
         for r in records:
             summary.count(r)
         journal.append(records, src.text_col, summary.to_dict())
+        if bar.total is not None and bar.n + len(chunk) > bar.total:
+            bar.total = None  # the count was an estimate (multi-line cells): no wrong percentage
         bar.update(len(chunk))
     bar.close()
 

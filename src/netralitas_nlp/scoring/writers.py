@@ -7,6 +7,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 Records = Callable[[], Iterator[dict]]  # a fresh pass over the `{"row", "fields"}` records each call
@@ -17,6 +18,10 @@ OUTPUT_SUFFIXES = (".csv", ".tsv", ".txt", *JSONL_SUFFIXES, *EXCEL_SUFFIXES)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A plain number ("-5", "+62812...") is shown as a number, never run: it keeps its value.
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*")
+EXCEL_CELL_LIMIT = 32_767  # characters Excel keeps in one cell; openpyxl would write more and Excel cut it
+# What `str()` made of an Excel number or date when the reader turned the cell into text.
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d{6})?)?")
+EXACT_DIGITS = 15  # Excel keeps 15 significant digits: a longer number (a NIK) stays text
 
 
 def neutralise(text: str) -> str:
@@ -47,11 +52,15 @@ def write_output(
     records: Records,
     delimiter: str = ",",
     safe: bool = True,
-) -> None:
+    typed: bool = False,
+) -> list[str]:
     """Write the output (its suffix picks the format; a CSV gets `delimiter`, the input's) and the rejects file.
 
-    `safe`: no cell can run as a spreadsheet formula (CSV: `'` prefix; Excel: cells stored as text).
+    `safe`: no text cell can run as a spreadsheet formula (CSV: `'` prefix; Excel: stored as text).
+    `typed`: the input was Excel, so an Excel output gets its numbers and dates back as numbers and dates.
+    Returns warnings (Excel cells cut at its cell limit), for the run's summary.
     """
+    warnings: list[str] = []
     tmp = output.with_name(output.name + ".tmp")
     with open(rejects_path, "w", encoding="utf-8-sig", newline="") as rf:
         rejects = _Writer(csv.writer(rf), safe)
@@ -68,11 +77,13 @@ def write_output(
         if fmt in JSONL_SUFFIXES:
             write_jsonl(tmp, with_rejects())
         elif fmt in EXCEL_SUFFIXES:
-            write_xlsx(tmp, output_header(columns, added, records()), with_rejects(), safe)
+            cut = write_xlsx(tmp, output_header(columns, added, records()), with_rejects(), safe, typed)
+            warnings += [cut_warning(cut)] if cut else []
         else:
             delimiter = "\t" if fmt == ".tsv" else delimiter
             write_csv(tmp, output_header(columns, added, records()), with_rejects(), delimiter, safe)
     os.replace(tmp, output)
+    return warnings
 
 
 def write_jsonl(path: Path, records: Iterable[dict]) -> None:
@@ -100,15 +111,57 @@ def write_csv(path: Path, header: list[str], records: Iterable[dict], delimiter:
             w.writerow([_cell(r["fields"].get(c, "")) for c in header])
 
 
-def write_xlsx(path: Path, header: list[str], records: Iterable[dict], safe: bool = True) -> None:
+def write_xlsx(
+    path: Path, header: list[str], records: Iterable[dict], safe: bool = True, typed: bool = False
+) -> list[tuple[int, str, int]]:
+    """Write an Excel sheet; returns (row, column, length) of each text cut at `EXCEL_CELL_LIMIT`."""
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("scored")
     sheet.append([_xlsx_cell(sheet, h, safe) for h in header])
+    cut = []
     for r in records:
-        sheet.append([_xlsx_cell(sheet, r["fields"].get(col, ""), safe) for col in header])
+        values = [r["fields"].get(col, "") for col in header]
+        for col, v in zip(header, values):
+            if isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT:
+                cut.append((r["row"], col, len(v)))
+        sheet.append([_xlsx_cell(sheet, restore_type(v) if typed else v, safe) for v in values])
     book.save(path)
+    return cut
+
+
+def cut_warning(cut: list[tuple[int, str, int]]) -> str:
+    """One line naming the Excel cells cut at the cell limit (the first few rows)."""
+    rows = ", ".join(f"row {row} {col!r} ({n:,} chars)" for row, col, n in cut[:5])
+    more = f" and {len(cut) - 5} more" if len(cut) > 5 else ""
+    return (
+        f"{len(cut)} Excel cell(s) longer than {EXCEL_CELL_LIMIT:,} characters were cut, marked {CUT_MARK.strip()!r}: "
+        f"{rows}{more}; write .csv or .jsonl to keep them whole"
+    )
+
+
+CUT_MARK = " [CUT: Excel cell limit; full text in a .csv/.jsonl output]"
+
+
+def restore_type(value):
+    """An Excel number or date that the reader turned into text (`str()`), back as a number or date.
+
+    Only the exact text `str()` writes converts, so "0812..." or "1.50" stay text; long numbers too.
+    """
+    if not isinstance(value, str) or not value or len(value) > 26:
+        return value
+    if _DATETIME.fullmatch(value):
+        return datetime.fromisoformat(value) if " " in value else date.fromisoformat(value)
+    for kind in (int, float):
+        try:
+            number = kind(value)
+        except ValueError:
+            continue
+        digits = len(value.lstrip("+-").replace(".", "").lstrip("0"))
+        if str(number) == value and digits <= EXACT_DIGITS and "e" not in value and number == number:
+            return number
+    return value
 
 
 def _xlsx_cell(sheet, value, safe: bool):
@@ -118,7 +171,10 @@ def _xlsx_cell(sheet, value, safe: bool):
     if not isinstance(value, str):
         return value
     # Excel cannot store control characters; strip them rather than fail the whole export.
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if len(value) > EXCEL_CELL_LIMIT:  # Excel would cut it without a word: cut it here, marked and reported
+        value = value[: EXCEL_CELL_LIMIT - len(CUT_MARK)] + CUT_MARK
+    cell = WriteOnlyCell(sheet, value=value)
     if safe:
         cell.data_type = "s"  # openpyxl stores a string starting with "=" as a live formula otherwise
     return cell
