@@ -26,10 +26,10 @@ from .labels import LABELS
 def out_of_fold(examples: list[Example], folds: int = 5, seed: int = 13) -> np.ndarray:
     """(n, k) probabilities, each row predicted by a TF-IDF model trained on the other folds."""
     from .models import model_class
-    from .swap import blind
+    from .swap import PRESIDENTIAL_2024, blind_all
 
     cfg = load_config(None, ["model=tfidf", f"seed={seed}"])
-    texts = [blind(ex.text) for ex in examples]
+    texts = blind_all([ex.text for ex in examples], PRESIDENTIAL_2024)
     y = label_matrix(examples)
     fold = np.random.default_rng(seed).permutation(len(examples)) % folds
     probs = np.zeros(y.shape)

@@ -18,7 +18,7 @@ from .kinds import KINDS, ModelKind, model_class
 from .labels import LABELS
 from .metrics import binarize
 from .modeldir import ModelDir
-from .swap import Candidates, blind
+from .swap import Candidates, blind_all
 
 __all__ = ["ENGINES", "KINDS", "ModelKind", "Predictor", "load_model", "load_predictor", "model_class"]
 
@@ -37,7 +37,7 @@ class Predictor:
 
     def inputs(self, texts: list[str]) -> list[str]:
         """What the model reads: `texts` with candidate references blinded (when the model was trained so)."""
-        return texts if self.candidates is None else [blind(t, self.candidates) for t in texts]
+        return blind_all(texts, self.candidates)
 
     def with_candidates(self, extra: Candidates | None) -> Predictor:
         """This predictor, also blinding a user's list (a Pilkada's pairs) at scoring time."""

@@ -145,6 +145,11 @@ def load_real(split: str, root: Path | None = None, directory: Path = REAL_DIR) 
     return out
 
 
+def annotated_ids(directory: Path = REAL_DIR) -> set[str]:
+    """Ids of every post in the stored set (any split present), so samples can leave them out."""
+    return {ref["id"] for s in SPLITS if real_path(s, directory).exists() for _, ref in read_refs(real_path(s, directory))}
+
+
 def available(root: Path | None = None, directory: Path = REAL_DIR) -> bool:
     """True when the reference files exist and every source they name is present."""
     if not all(real_path(s, directory).is_file() for s in SPLITS):

@@ -102,23 +102,17 @@ def pool_sample(n: int = 2000, seed: int = 13, root: Path | None = None) -> list
     posts of the real annotated set excluded, retweets and near copies once."""
     import random
 
-    from . import real
+    from . import public, real
     from .select import dedupe
 
-    slugs = [s for s in ("pemilu2024-capres-tweets", "satriadata2024-bdc-pilpres-tweets") if _available(s, root)]
+    slugs = [s for s in ("pemilu2024-capres-tweets", "satriadata2024-bdc-pilpres-tweets") if public.available(s, root)]
     if not slugs:
         return []
-    annotated = {ref["id"] for s in real.SPLITS if real.real_path(s).exists() for _, ref in real.read_refs(real.real_path(s))}
+    annotated = real.annotated_ids()
     rows = [r for slug in slugs for r in real.iter_pool(slug, root) if r.ref not in annotated]
     texts = [r.text for r in rows]
     texts = [texts[i] for i in dedupe(texts)]
     return random.Random(seed).sample(texts, min(n, len(texts)))
-
-
-def _available(slug: str, root: Path | None) -> bool:
-    from . import public
-
-    return public.available(slug, root)
 
 
 def swap_summary(report: dict) -> dict:

